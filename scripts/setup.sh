@@ -22,5 +22,8 @@ if [ ! -f "$stamp_file" ] || [ "$(cat "$stamp_file")" != "$wanted" ]; then
   install_inputs_hash > "$stamp_file"
 fi
 
-echo "[setup] tsc -b" >&2
-npx tsc -b
+# Every workspace with a tsconfig.json; each declares its own references, so tsc orders them.
+mapfile -t projects < <(ls -d proto packages/*/ operator providers/*/ plugins/*/ test 2>/dev/null |
+  while read -r dir; do [ -f "$dir/tsconfig.json" ] && echo "${dir%/}"; done)
+echo "[setup] tsc -b ${projects[*]}" >&2
+npx tsc -b "${projects[@]}"
