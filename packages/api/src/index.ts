@@ -1,0 +1,13 @@
+export * from './types';
+export { API_VERSION, GROUP, VERSION, KINDS, kindDefinition } from './kinds';
+export type { KindDefinition, PrinterColumn } from './kinds';
+export { customResourceDefinition } from './crd';
+export { PROVIDER_TYPES, ProviderSpec as ProviderSpecSchema } from './schema/provider';
+export {
+  POWER_STATES,
+  VM_PHASES,
+  VirtualMachineSpec as VirtualMachineSpecSchema,
+} from './schema/virtual-machine';
+export { DISK_TYPES, VMClassSpec as VMClassSpecSchema } from './schema/vm-class';
+export { VMImageSpec as VMImageSpecSchema } from './schema/vm-image';
+export { VMNetworkAttachmentSpec as VMNetworkAttachmentSpecSchema } from './schema/vm-network-attachment';
