@@ -202,6 +202,10 @@ export const VirtualMachineStatus = Status(
     ips: Type.Array(Type.String(), { description: 'Guest IP addresses.' }),
     consoleURL: Type.String({ description: 'Web or VNC console address.' }),
     lastTaskRef: Type.String({ description: 'The provider task in flight, if any.' }),
+    appliedHardwareHash: Type.String({
+      description:
+        'Hash of the class and disks last applied on the hypervisor (by Create or Reconfigure); a different hash of the current ones means a Reconfigure is due.',
+    }),
     provider: Type.Object(
       { name: ObjectName('Provider that hosts the VM.') },
       { description: 'Where the VM was created.' },
