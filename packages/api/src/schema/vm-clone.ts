@@ -67,6 +67,9 @@ export const VMCloneStatus = Status(
       description: 'Clone phase.',
     }),
     targetVMId: Type.String({ description: 'Hypervisor id of the clone.' }),
+    lastTaskRef: Type.String({
+      description: 'The provider task in flight, if any (resumed after a manager restart).',
+    }),
   },
   'Observed state of a VMClone.',
 );

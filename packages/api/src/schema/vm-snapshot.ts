@@ -35,6 +35,9 @@ export const VMSnapshotStatus = Status(
     }),
     snapshotId: Type.String({ description: 'Snapshot id on the hypervisor.' }),
     creationTime: Type.String({ format: 'date-time', description: 'When the hypervisor took it.' }),
+    lastTaskRef: Type.String({
+      description: 'The provider task in flight, if any (resumed after a manager restart).',
+    }),
   },
   'Observed state of a VMSnapshot.',
 );
