@@ -1,0 +1,8 @@
+// The shared Node project plus VMware's vCenter simulator, built and started once per run.
+const base = require('../../jest.config.js').nodeProject(__dirname);
+
+module.exports = {
+  ...base,
+  globalSetup: '<rootDir>/jest/vcsim-setup.js',
+  globalTeardown: '<rootDir>/jest/vcsim-teardown.js',
+};

@@ -1,0 +1,114 @@
+// vCenter tasks: their state is read from the Task object itself, so any provider replica can
+// follow a task another one started, knowing only its moref value ("task-123").
+import type { Vim25Client } from './client';
+import { SoapFault } from './faults';
+import { MoRef } from './moref';
+import { retrieveOne } from './properties';
+import { child, childText, children, moref, text, type XmlNode, xsiType } from './xml';
+
+export interface TaskInfo {
+  state: 'queued' | 'running' | 'success' | 'error';
+  /** vCenter's message when state is error (localizedMessage, else the fault type). */
+  error?: string;
+  errorType?: string;
+  result?: XmlNode;
+}
+
+export function taskRef(id: string): MoRef {
+  return new MoRef('Task', id);
+}
+
+/** A TaskInfo from its state, error (LocalizedMethodFault) and result nodes. */
+function taskInfo(
+  state: string | undefined,
+  error: XmlNode | undefined,
+  result: XmlNode | undefined,
+): TaskInfo {
+  if (state !== 'error') return { state: (state ?? 'queued') as TaskInfo['state'], result };
+  const errorType = xsiType(child(error, 'fault')) ?? 'SystemError';
+  const message = childText(error, 'localizedMessage')?.trim();
+  return { state, errorType, error: message || errorType };
+}
+
+function readTaskInfo(info: XmlNode | undefined): TaskInfo {
+  return taskInfo(childText(info, 'state'), child(info, 'error'), child(info, 'result'));
+}
+
+export async function readTask(
+  client: Vim25Client,
+  task: MoRef,
+  signal?: AbortSignal,
+): Promise<TaskInfo> {
+  const content = await retrieveOne(client, task, ['info'], signal);
+  return readTaskInfo(content.props.get('info'));
+}
+
+/** Thrown for a task that ended in error; `faultType` is the fault vCenter recorded. */
+export class TaskFailed extends SoapFault {}
+
+const WAIT_SECONDS = 10;
+
+/**
+ * Waits for a task to finish with WaitForUpdatesEx on a private PropertyCollector (the shared one
+ * would mix filters of concurrent waiters), and returns its result or throws TaskFailed.
+ */
+export async function waitForTask(
+  client: Vim25Client,
+  task: MoRef,
+  signal?: AbortSignal,
+): Promise<XmlNode | undefined> {
+  const content = await client.serviceContent(signal);
+  const collector = moref(
+    await client.invoke('CreatePropertyCollector', content.propertyCollector, {}, signal),
+  )!;
+  try {
+    await client.invoke(
+      'CreateFilter',
+      collector,
+      {
+        spec: {
+          propSet: { type: 'Task', pathSet: ['info.state', 'info.error', 'info.result'] },
+          objectSet: { obj: task, skip: false },
+        },
+        partialUpdates: false,
+      },
+      signal,
+    );
+    let version = '';
+    const values = new Map<string, XmlNode>();
+    for (;;) {
+      signal?.throwIfAborted();
+      const updates = await client.invoke(
+        'WaitForUpdatesEx',
+        collector,
+        { version, options: { maxWaitSeconds: WAIT_SECONDS } },
+        signal,
+      );
+      if (!updates) continue;
+      version = childText(updates, 'version') ?? version;
+      const info = foldUpdates(updates, values);
+      if (info.state === 'success') return info.result;
+      if (info.state === 'error') throw new TaskFailed(info.errorType!, info.error!);
+    }
+  } finally {
+    await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
+  }
+}
+
+/** Folds one UpdateSet into the values seen so far and returns the TaskInfo they describe. */
+function foldUpdates(updates: XmlNode, values: Map<string, XmlNode>): TaskInfo {
+  for (const filterSet of children(updates, 'filterSet')) {
+    for (const objectSet of children(filterSet, 'objectSet')) {
+      for (const change of children(objectSet, 'changeSet')) {
+        const name = childText(change, 'name');
+        const value = child(change, 'val');
+        if (name && value !== undefined) values.set(name, value);
+      }
+    }
+  }
+  return taskInfo(
+    text(values.get('info.state')),
+    values.get('info.error'),
+    values.get('info.result'),
+  );
+}

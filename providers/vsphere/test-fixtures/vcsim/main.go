@@ -1,0 +1,90 @@
+// vcsim for the provider tests: VMware's vCenter simulator (govmomi's simulator package) with the
+// default VPX inventory, served over TLS on an ephemeral loopback port. Debian ships the library
+// but no vcsim command, so this is the smallest main that runs it.
+//
+// Credentials come from VCSIM_USERNAME/VCSIM_PASSWORD (default user/pass) and are enforced.
+// Once it serves it prints two lines and then runs until SIGINT/SIGTERM:
+//
+//	VCSIM_URL=https://<user>:<password>@127.0.0.1:<port>/sdk
+//	VCSIM_CERT=<base64 DER of the server certificate>
+//
+// The certificate lets tests exercise real TLS verification (CA bundle and fingerprint pinning).
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"fmt"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+func main() {
+	model := simulator.VPX()
+	if err := model.Create(); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim: create inventory:", err)
+		os.Exit(1)
+	}
+	defer model.Remove()
+
+	// An explicit user makes vcsim check the password (with its default login any non-empty
+	// password is accepted), so tests can see a real InvalidLogin fault.
+	username, password := os.Getenv("VCSIM_USERNAME"), os.Getenv("VCSIM_PASSWORD")
+	if username == "" || password == "" {
+		username, password = "user", "pass"
+	}
+	model.Service.Listen = &url.URL{Host: "127.0.0.1:0", User: url.UserPassword(username, password)}
+	// httptest's built-in certificate has a 1024-bit RSA key, which OpenSSL (and so Node) refuses.
+	certificate, err := loopbackCertificate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim: certificate:", err)
+		os.Exit(1)
+	}
+	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{certificate}}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	fmt.Printf("VCSIM_URL=%s\n", server.URL.String())
+	fmt.Printf("VCSIM_CERT=%s\n", base64.StdEncoding.EncodeToString(server.Certificate().Raw))
+	os.Stdout.Sync()
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	<-stop
+}
+
+// loopbackCertificate is a fresh self-signed ECDSA P-256 certificate for 127.0.0.1.
+func loopbackCertificate() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	template := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "vcsim"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
