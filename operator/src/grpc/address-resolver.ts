@@ -4,7 +4,7 @@
 import type { KubeObject } from '../kube/types';
 
 export interface ServiceLike extends KubeObject {
-  spec?: { ports?: { name?: string; port: number }[] };
+  spec?: { ports?: { name?: string; port: number }[]; clusterIP?: string; clusterIPs?: string[] };
 }
 
 export interface ServiceAddressResolver {

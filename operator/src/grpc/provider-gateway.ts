@@ -45,6 +45,13 @@ interface Calls {
   clone: [CloneRequest, CloneResponse];
 }
 export type ProviderMethod = keyof Calls;
+export type ProviderRequest<M extends ProviderMethod> = Calls[M][0];
+export type ProviderResponse<M extends ProviderMethod> = Calls[M][1];
+/** Calls to one provider on behalf of one reconcile (same endpoint and correlation id). */
+export type ProviderCall = <M extends ProviderMethod>(
+  method: M,
+  request: ProviderRequest<M>,
+) => Promise<ProviderResponse<M>>;
 
 /** Deadlines per method: reads are short, mutations return a task quickly on every backend. */
 export const DEFAULT_DEADLINES_MS: Record<ProviderMethod, number> = {
@@ -145,6 +152,10 @@ export class ProviderGateway {
     } finally {
       end();
     }
+  }
+
+  bind(endpoint: ProviderEndpoint, options: CallOptions): ProviderCall {
+    return (method, request) => this.call(endpoint, method, request, options);
   }
 
   /** Drops the channel of a Provider that was deleted. */

@@ -100,13 +100,6 @@ export class ManagerMetrics {
     registers: [this.registry],
   });
 
-  readonly vmsByPhase = new Gauge({
-    name: 'virtrigaud_vms',
-    help: 'VirtualMachines per phase, from the manager cache.',
-    labelNames: ['phase'] as const,
-    registers: [this.registry],
-  });
-
   readonly leader = new Gauge({
     name: 'virtrigaud_leader',
     help: '1 while this manager holds the leader Lease (or runs without leader election).',
@@ -115,6 +108,25 @@ export class ManagerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** virtrigaud_vms{phase}: counted from the cache at scrape time. */
+  trackVMPhases(list: () => Iterable<{ status?: { phase?: string } }>): void {
+    new Gauge({
+      name: 'virtrigaud_vms',
+      help: 'VirtualMachines per phase, from the manager cache.',
+      labelNames: ['phase'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const vm of list()) {
+          const phase = vm.status?.phase ?? 'Pending';
+          counts.set(phase, (counts.get(phase) ?? 0) + 1);
+        }
+        for (const [phase, count] of counts) this.set({ phase }, count);
+      },
+    });
   }
 
   queueObserver(name: string): QueueObserver {

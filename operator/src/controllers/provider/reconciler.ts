@@ -8,6 +8,7 @@ import type { EventRecorder } from '../../kube/events';
 import type { Informer } from '../../kube/informer';
 import { Resources, type ResourceType } from '../../kube/resources';
 import type { KubeObject, Manifest, ObjectKey } from '../../kube/types';
+import type { ServiceLike } from '../../grpc/address-resolver';
 import { isProviderCallError } from '../../grpc/errors';
 import type { ProviderGateway } from '../../grpc/provider-gateway';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
@@ -33,7 +34,7 @@ export const PROVIDER_CONDITIONS = {
 type DeploymentObject = KubeObject & {
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
 };
-type ServiceObject = KubeObject & { spec?: { clusterIP?: string; clusterIPs?: string[] } };
+type ServiceObject = ServiceLike;
 
 export interface ProviderReconcilerDeps {
   client: KubeClient;

@@ -1,0 +1,54 @@
+// For controllers that act on an existing VM (snapshots, clones): the VM, its Provider and a
+// bound provider call, or the reason they cannot act yet.
+import type { Provider } from '@virtrigaud/api';
+import type { ProviderCall, ProviderGateway } from '../grpc/provider-gateway';
+import type { Informer } from '../kube/informer';
+import type { KubeObject } from '../kube/types';
+import { isConditionTrue } from '../runtime/conditions';
+import type { ProviderEndpoints } from './provider/endpoint';
+import type { ReadyCondition } from './report';
+import type { VM } from './virtualmachine/reconciler';
+
+export interface VMProviderDeps {
+  vms: Informer<VM>;
+  providers: Informer<Provider & KubeObject>;
+  endpoints: ProviderEndpoints;
+  gateway: ProviderGateway;
+}
+
+export type VMProviderResult =
+  | { ok: true; vm: VM; provider: Provider; call: ProviderCall }
+  | { ok: false; blocked: ReadyCondition };
+
+export async function vmWithProvider(
+  deps: VMProviderDeps,
+  namespace: string,
+  vmName: string,
+  field: string,
+  correlationId: string,
+): Promise<VMProviderResult> {
+  const vm = deps.vms.get(namespace, vmName);
+  if (!vm) {
+    return blocked(
+      'VMNotFound',
+      `${field}: VirtualMachine "${vmName}" not found in namespace "${namespace}"`,
+    );
+  }
+  if (!vm.status?.id) {
+    return blocked('VMNotCreated', `VirtualMachine "${vmName}" does not exist on its provider yet`);
+  }
+  const provider = deps.providers.get(namespace, vm.spec.providerRef.name);
+  if (!provider || !isConditionTrue(provider.status?.conditions, 'Ready')) {
+    return blocked(
+      'ProviderNotReady',
+      `Provider "${vm.spec.providerRef.name}" of VirtualMachine "${vmName}" is not ready`,
+    );
+  }
+  const endpoint = await deps.endpoints.resolve(provider);
+  if (!endpoint.ok) return blocked(endpoint.reason, endpoint.message);
+  return { ok: true, vm, provider, call: deps.gateway.bind(endpoint.endpoint, { correlationId }) };
+}
+
+function blocked(reason: string, message: string): { ok: false; blocked: ReadyCondition } {
+  return { ok: false, blocked: { status: 'False', reason, message } };
+}

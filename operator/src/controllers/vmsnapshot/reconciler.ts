@@ -1,0 +1,291 @@
+// VMSnapshot controller: takes the snapshot (SnapshotCreate), reverts the VM to it when the
+// revert annotation changes, and deletes it on the hypervisor before the object goes away.
+import type { VMSnapshot, VMSnapshotSpec } from '@virtrigaud/api';
+import type { KubeClient } from '../../kube/client';
+import type { EventRecorder } from '../../kube/events';
+import type { Informer } from '../../kube/informer';
+import { Resources } from '../../kube/resources';
+import type { KubeObject, ObjectKey } from '../../kube/types';
+import { CircuitOpenError } from '../../grpc/circuit-breaker';
+import { isProviderCallError } from '../../grpc/errors';
+import type { ProviderCall } from '../../grpc/provider-gateway';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
+import { CAPABILITY } from '../provider/capabilities';
+import { report, type ReadyCondition } from '../report';
+import { vmWithProvider, type VMProviderDeps } from '../vm-provider';
+
+/** Set to any new value to revert the VM to this snapshot; the controller echoes it when done. */
+export const REVERT_ANNOTATION = 'infra.virtrigaud.io/revert';
+export const REVERTED_ANNOTATION = 'infra.virtrigaud.io/reverted';
+
+type Snapshot = VMSnapshot & KubeObject;
+
+export interface SnapshotReconcilerDeps extends VMProviderDeps {
+  client: KubeClient;
+  recorder: EventRecorder;
+  snapshots: Informer<Snapshot>;
+  taskPollMs: number;
+  permanentErrorRetryMs: number;
+}
+
+export class VMSnapshotReconciler implements Reconciler {
+  constructor(private readonly deps: SnapshotReconcilerDeps) {}
+
+  async reconcile(request: ObjectKey, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const snapshot = this.deps.snapshots.get(request.namespace, request.name);
+    if (!snapshot) return;
+    try {
+      return snapshot.metadata.deletionTimestamp
+        ? await this.finalize(snapshot, ctx)
+        : await this.ensure(snapshot, ctx);
+    } catch (err) {
+      if (err instanceof CircuitOpenError) return { requeueAfterMs: err.retryAfterMs };
+      if (isProviderCallError(err) && err.isPermanent) {
+        await this.report(
+          snapshot,
+          { ...snapshot.status, phase: 'Failed' },
+          { status: 'False', reason: 'ProviderRejected', message: err.message },
+          true,
+        );
+        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+      }
+      throw err;
+    }
+  }
+
+  private async ensure(snapshot: Snapshot, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const { spec } = snapshot;
+    const target = await vmWithProvider(
+      this.deps,
+      snapshot.metadata.namespace!,
+      spec.vmRef.name,
+      'spec.vmRef.name',
+      ctx.correlationId,
+    );
+    if (!target.ok) {
+      await this.report(
+        snapshot,
+        {
+          ...snapshot.status,
+          phase: snapshot.status?.snapshotId ? snapshot.status.phase : 'Pending',
+        },
+        target.blocked,
+        target.blocked.reason === 'VMNotFound',
+      );
+      return;
+    }
+    const unsupported = missingCapability(target.provider.status?.capabilities ?? [], spec);
+    if (unsupported) {
+      await this.report(snapshot, { ...snapshot.status, phase: 'Failed' }, unsupported, true);
+      return;
+    }
+    snapshot = await addFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
+    const status = { ...snapshot.status };
+    const vmId = target.vm.status!.id!;
+    if (status.lastTaskRef) {
+      const task = await target.call('taskStatus', { task: { id: status.lastTaskRef } });
+      if (!task.done) return { requeueAfterMs: this.deps.taskPollMs };
+      if (task.error) {
+        await this.report(
+          snapshot,
+          {
+            ...status,
+            lastTaskRef: undefined,
+            phase: status.phase === 'Creating' ? 'Failed' : status.phase,
+          },
+          { status: 'False', reason: 'TaskFailed', message: task.error },
+          true,
+        );
+        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+      }
+      status.lastTaskRef = undefined;
+      if (status.phase === 'Creating') {
+        status.phase = 'Ready';
+        status.creationTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        this.deps.recorder.record(
+          snapshot,
+          'Normal',
+          'SnapshotReady',
+          `snapshot "${status.snapshotId}" of VM "${spec.vmRef.name}" is ready`,
+        );
+      } else {
+        await this.markReverted(snapshot);
+        return this.settle(snapshot, status);
+      }
+    }
+    if (!status.snapshotId) {
+      const created = await target.call('snapshotCreate', {
+        vmId,
+        nameHint: spec.nameHint ?? snapshot.metadata.name!,
+        includeMemory: spec.includeMemory ?? false,
+        description: spec.description ?? '',
+        targetHostId: '',
+      });
+      this.deps.recorder.record(
+        snapshot,
+        'Normal',
+        'SnapshotCreating',
+        `creating snapshot of VM "${spec.vmRef.name}"`,
+      );
+      return this.startTask(
+        snapshot,
+        { ...status, snapshotId: created.snapshotId, phase: 'Creating' },
+        created.task?.id,
+        'Creating',
+      );
+    }
+    const revert = snapshot.metadata.annotations?.[REVERT_ANNOTATION];
+    if (
+      revert &&
+      revert !== snapshot.metadata.annotations?.[REVERTED_ANNOTATION] &&
+      status.phase === 'Ready'
+    ) {
+      const task = await target.call('snapshotRevert', {
+        vmId,
+        snapshotId: status.snapshotId,
+        targetHostId: '',
+      });
+      this.deps.recorder.record(
+        snapshot,
+        'Normal',
+        'Reverting',
+        `reverting VM "${spec.vmRef.name}" to snapshot "${status.snapshotId}"`,
+      );
+      if (task.task?.id) return this.startTask(snapshot, status, task.task.id, 'Reverting');
+      await this.markReverted(snapshot);
+    }
+    return this.settle(snapshot, status);
+  }
+
+  private async settle(snapshot: Snapshot, status: NonNullable<Snapshot['status']>): Promise<void> {
+    await this.report(
+      snapshot,
+      { ...status, observedGeneration: snapshot.metadata.generation },
+      { status: 'True', reason: 'Ready', message: `snapshot "${status.snapshotId}" exists` },
+    );
+  }
+
+  private async startTask(
+    snapshot: Snapshot,
+    status: NonNullable<Snapshot['status']>,
+    taskId: string | undefined,
+    reason: string,
+  ): Promise<ReconcileResult> {
+    await this.report(
+      snapshot,
+      { ...status, lastTaskRef: taskId || undefined },
+      { status: 'False', reason, message: `${reason.toLowerCase()} on the provider` },
+    );
+    return { requeueAfterMs: taskId ? this.deps.taskPollMs : 0 };
+  }
+
+  private async markReverted(snapshot: Snapshot): Promise<void> {
+    const token = snapshot.metadata.annotations?.[REVERT_ANNOTATION];
+    await this.deps.client.patch(
+      Resources.VMSnapshot,
+      snapshot.metadata.namespace!,
+      snapshot.metadata.name!,
+      {
+        metadata: { annotations: { [REVERTED_ANNOTATION]: token } },
+      },
+    );
+    this.deps.recorder.record(
+      snapshot,
+      'Normal',
+      'Reverted',
+      `VM "${snapshot.spec.vmRef.name}" reverted to this snapshot`,
+    );
+  }
+
+  private async finalize(
+    snapshot: Snapshot,
+    ctx: ReconcileContext,
+  ): Promise<ReconcileResult | void> {
+    if (!hasFinalizer(snapshot)) return;
+    const status = snapshot.status ?? {};
+    const vm = this.deps.vms.get(snapshot.metadata.namespace!, snapshot.spec.vmRef.name);
+    // Without a snapshot id or a VM, there is nothing left on the hypervisor.
+    if (!status.snapshotId || !vm) {
+      await removeFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
+      return;
+    }
+    const target = await vmWithProvider(
+      this.deps,
+      snapshot.metadata.namespace!,
+      snapshot.spec.vmRef.name,
+      'spec.vmRef.name',
+      ctx.correlationId,
+    );
+    if (!target.ok) return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+    if (status.lastTaskRef && status.phase === 'Deleting') {
+      return this.finishDelete(snapshot, target.call, status.lastTaskRef);
+    }
+    const task = await target.call('snapshotDelete', {
+      vmId: vm.status!.id!,
+      snapshotId: status.snapshotId,
+      targetHostId: '',
+    });
+    if (!task.task?.id) {
+      await removeFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
+      return;
+    }
+    return this.startTask(snapshot, { ...status, phase: 'Deleting' }, task.task.id, 'Deleting');
+  }
+
+  private async finishDelete(
+    snapshot: Snapshot,
+    call: ProviderCall,
+    taskId: string,
+  ): Promise<ReconcileResult | void> {
+    const task = await call('taskStatus', { task: { id: taskId } });
+    if (!task.done) return { requeueAfterMs: this.deps.taskPollMs };
+    if (task.error) {
+      await this.report(
+        snapshot,
+        { ...snapshot.status, lastTaskRef: undefined },
+        { status: 'False', reason: 'DeleteFailed', message: task.error },
+        true,
+      );
+      return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+    }
+    this.deps.recorder.record(
+      snapshot,
+      'Normal',
+      'Deleted',
+      `snapshot "${snapshot.status?.snapshotId}" deleted`,
+    );
+    await removeFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
+  }
+
+  private report(
+    snapshot: Snapshot,
+    status: object,
+    ready: ReadyCondition,
+    warn = false,
+  ): Promise<Snapshot> {
+    return report(this.deps, Resources.VMSnapshot, snapshot, status, ready, warn);
+  }
+}
+
+function missingCapability(
+  capabilities: string[],
+  spec: VMSnapshotSpec,
+): ReadyCondition | undefined {
+  if (!capabilities.includes(CAPABILITY.snapshots)) {
+    return {
+      status: 'False',
+      reason: 'SnapshotsNotSupported',
+      message: 'the Provider of this VM does not support snapshots',
+    };
+  }
+  if (spec.includeMemory && !capabilities.includes(CAPABILITY.memorySnapshots)) {
+    return {
+      status: 'False',
+      reason: 'MemorySnapshotsNotSupported',
+      message:
+        'spec.includeMemory: the Provider of this VM cannot snapshot memory; set it to false',
+    };
+  }
+  return undefined;
+}
