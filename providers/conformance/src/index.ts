@@ -1,0 +1,3 @@
+export { describeConformance } from './describe-conformance';
+export type { ConformanceFixtures, ConformanceOptions, ConformanceTarget } from './options';
+export { memoryMiB } from './memory';
