@@ -33,6 +33,7 @@ export function clientOptions(config: BackendConfig): ClientOptions {
     username: credential(config, 'username'),
     password: credential(config, 'password'),
     tls: tlsPolicy(config),
+    userAgent: `virtrigaud-provider-vsphere (${config.namespace}/${config.name})`,
   };
 }
 

@@ -2,6 +2,8 @@
 import type { BackendConfig, CallContext, ProviderOptions } from '@virtrigaud/provider-sdk';
 import pino from 'pino';
 import { Vim25Client } from '../vim25/client';
+import { retrieveOne } from '../vim25/properties';
+import { childText, children } from '../vim25/xml';
 
 export interface Vcsim {
   endpoint: string;
@@ -55,12 +57,29 @@ export function callContext(timeoutMs = 30_000): CallContext {
 }
 
 /** A direct vim25 session, for arranging and checking state independently of the backend. */
-export function directClient(): Vim25Client {
+export function directClient(userAgent = 'virtrigaud-tests'): Vim25Client {
   const sim = vcsim();
   return new Vim25Client({
     endpoint: sim.endpoint,
     username: sim.username,
     password: sim.password,
     tls: { mode: 'verify', ca: sim.certificatePem },
+    userAgent,
   });
+}
+
+/**
+ * Ends, as an administrator would, every vCenter session whose user agent contains `marker`
+ * (test files run in parallel, so sessions are told apart by a unique marker, not by age).
+ */
+export async function terminateSessions(admin: Vim25Client, marker: string): Promise<number> {
+  const content = await admin.serviceContent();
+  const props = await retrieveOne(admin, content.sessionManager, ['sessionList']);
+  const keys = children(props.props.get('sessionList'), 'UserSession')
+    .filter((session) => childText(session, 'userAgent')?.includes(marker))
+    .map((session) => childText(session, 'key')!);
+  if (keys.length > 0) {
+    await admin.invoke('TerminateSession', content.sessionManager, { sessionId: keys });
+  }
+  return keys.length;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { ProviderError } from '@virtrigaud/provider-sdk';
-import { directClient, vcsim } from '../testing/vcsim';
+import { directClient, terminateSessions, vcsim } from '../testing/vcsim';
 import { Vim25Client } from './client';
 import { findByInventoryPath } from './inventory';
 import { retrieveOne } from './properties';
@@ -41,14 +41,12 @@ describe('vim25 session', () => {
   });
 
   it('re-logs in transparently when vCenter drops the session mid-work', async () => {
-    const client = directClient();
+    const client = directClient('client-test-expiry');
     const admin = directClient();
     try {
-      const content = await client.serviceContent();
+      await client.serviceContent();
       const before = client.sessionGeneration;
-      const session = await retrieveOne(client, content.sessionManager, ['currentSession']);
-      const key = childText(session.props.get('currentSession'), 'key')!;
-      await admin.invoke('TerminateSession', content.sessionManager, { sessionId: [key] });
+      expect(await terminateSessions(admin, 'client-test-expiry')).toBe(1);
 
       const vm = await findByInventoryPath(client, 'DC0/vm/DC0_H0_VM0');
       expect(vm?.type).toBe('VirtualMachine');

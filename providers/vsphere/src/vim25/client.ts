@@ -25,6 +25,8 @@ export interface ClientOptions {
   username: string;
   password: string;
   tls: TlsPolicy;
+  /** Shown in vCenter's session list, so administrators can tell which Provider is logged in. */
+  userAgent?: string;
 }
 
 export interface ServiceContent {
@@ -124,6 +126,36 @@ export class Vim25Client {
     }
   }
 
+  /**
+   * Re-logs in if the session is gone although the call did not fail: RetrievePropertiesEx
+   * without a valid session may withhold the properties (missingSet NotAuthenticated, as vcsim
+   * does) instead of raising NotAuthenticated. Callers missing what they asked for check here
+   * before concluding it does not exist. Returns whether a new session was made.
+   */
+  async recoverUnreportedLogout(signal?: AbortSignal): Promise<boolean> {
+    const content = await this.serviceContent(signal);
+    const generation = this.sessionGeneration;
+    const body = await this.send(
+      'RetrievePropertiesEx',
+      content.propertyCollector,
+      {
+        specSet: {
+          propSet: { type: 'SessionManager', pathSet: ['currentSession'] },
+          objectSet: { obj: content.sessionManager },
+        },
+        options: {},
+      },
+      signal,
+    );
+    const session = child(child(child(body, 'returnval'), 'objects'), 'propSet');
+    if (session !== undefined) return false;
+    if (this.sessionGeneration === generation) {
+      this.cookie = undefined;
+      await this.login(signal);
+    }
+    return true;
+  }
+
   /** Logs in once even when many calls notice the missing session at the same time. */
   private login(signal?: AbortSignal): Promise<void> {
     this.loggingIn ??= this.doLogin(signal).finally(() => {
@@ -156,7 +188,10 @@ export class Vim25Client {
     args: Record<string, SoapValue>,
     signal?: AbortSignal,
   ): Promise<Record<string, XmlNode>> {
-    const headers: Record<string, string> = { SOAPAction: `urn:vim25/${this.apiVersion}` };
+    const headers: Record<string, string> = {
+      SOAPAction: `urn:vim25/${this.apiVersion}`,
+      'User-Agent': this.options.userAgent ?? 'virtrigaud-provider-vsphere',
+    };
     if (this.cookie) headers.Cookie = this.cookie;
     const response = await this.transport.post(buildEnvelope(method, self, args), headers, signal);
     this.rememberCookie(response.setCookie);

@@ -75,17 +75,22 @@ export async function retrieveObjects(
   signal?: AbortSignal,
 ): Promise<ObjectContent[]> {
   if (objects.length === 0) return [];
-  return retrieve(
-    client,
-    {
-      propSet: { type: objects[0]!.type, pathSet: paths },
-      objectSet: objects.map((obj) => ({ obj, skip: false })),
-    },
-    signal,
-  );
+  const spec = {
+    propSet: { type: objects[0]!.type, pathSet: paths },
+    objectSet: objects.map((obj) => ({ obj, skip: false })),
+  };
+  const results = await retrieve(client, spec, signal);
+  // Objects left out, or properties withheld as NotAuthenticated, may mean a lost session.
+  const incomplete =
+    results.length < objects.length ||
+    results.some((content) => [...content.missing.values()].includes('NotAuthenticated'));
+  if (incomplete && (await client.recoverUnreportedLogout(signal))) {
+    return retrieve(client, spec, signal);
+  }
+  return results;
 }
 
-/** Properties of one object; throws the SoapFault (e.g. ManagedObjectNotFound) if it is gone. */
+/** Properties of one object; throws ManagedObjectNotFound if it is gone. */
 export async function retrieveOne(
   client: Vim25Client,
   obj: MoRef,
@@ -93,7 +98,8 @@ export async function retrieveOne(
   signal?: AbortSignal,
 ): Promise<ObjectContent> {
   const [content] = await retrieveObjects(client, [obj], paths, signal);
-  return content ?? { obj, props: new Map(), missing: new Map() };
+  if (!content) throw new SoapFault('ManagedObjectNotFound', `${obj} does not exist`);
+  return content;
 }
 
 /**
