@@ -110,7 +110,7 @@ describe('Provider → Deployment (seed "Complete Example")', () => {
       'virtrigaud-provider-vsphere-datacenter-config',
     );
     const config = JSON.parse(
-      (out.configMap as { data: Record<string, string> }).data['provider.json'],
+      (out.configMap as unknown as { data: Record<string, string> }).data['provider.json'],
     );
     expect(config).toEqual({ defaults: {}, endpointTLS: {}, rateLimit: { qps: 10, burst: 20 } });
   });
@@ -237,7 +237,7 @@ describe('Provider → Deployment (seed "Advanced Configuration")', () => {
     expect(env).toContain('RATE_LIMIT_BURST=50');
     expect(out.ignoredEnv).toEqual(['PROVIDER_TYPE']);
     const config = JSON.parse(
-      (out.configMap as { data: Record<string, string> }).data['provider.json'],
+      (out.configMap as unknown as { data: Record<string, string> }).data['provider.json'],
     );
     expect(config.defaults).toEqual({ cluster: 'production' });
   });
