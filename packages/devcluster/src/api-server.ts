@@ -1,0 +1,82 @@
+// The control plane without the kubelet: store, registry, HTTP API, CRDs, garbage collector and
+// namespace controller.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { builtinTypes } from './api/builtins';
+import { Objects } from './api/objects';
+import { Registry } from './api/registry';
+import { CrdRegistrar } from './crd/crd-registrar';
+import { GarbageCollector } from './controllers/garbage-collector';
+import { NamespaceController } from './controllers/namespace-controller';
+import { OpenApi } from './http/openapi';
+import { createRequestHandler, type PodLogs } from './http/server';
+import { loadSnapshot, Persister } from './store/persistence';
+import { Store } from './store/store';
+
+export interface ApiServerOptions {
+  dataDir?: string;
+  /** How many changes watches can resume from before getting 410 Gone. */
+  watchHistorySize?: number;
+  bookmarkIntervalMs?: number;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class ApiServer {
+  readonly objects: Objects;
+  private readonly server: http.Server;
+  private readonly crds: CrdRegistrar;
+  private readonly controllers: { close(): void }[];
+  private readonly persister?: Persister;
+  podLogs?: PodLogs;
+  url = '';
+
+  constructor(options: ApiServerOptions = {}) {
+    const store = new Store(
+      options.watchHistorySize ?? 100_000,
+      options.dataDir ? loadSnapshot(options.dataDir) : undefined,
+    );
+    const registry = new Registry();
+    for (const type of builtinTypes()) registry.add(type);
+    let crds: CrdRegistrar | undefined;
+    this.objects = new Objects(store, registry, (type) => crds?.pruningOf(type));
+    this.crds = crds = new CrdRegistrar(this.objects);
+    const namespaces = registry.lookup('', 'v1', 'namespaces')!;
+    for (const name of SYSTEM_NAMESPACES)
+      if (!this.objects.find(namespaces, undefined, name))
+        this.objects.create(namespaces, undefined, { metadata: { name } });
+    this.controllers = [new GarbageCollector(this.objects), new NamespaceController(this.objects)];
+    if (options.dataDir) this.persister = new Persister(store, options.dataDir);
+    this.server = http.createServer(
+      createRequestHandler({
+        objects: this.objects,
+        openapi: new OpenApi(registry, { schemaOf: (type) => crds?.schemaOf(type) }),
+        watch: {
+          bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+          defaultTimeoutSeconds: 1800,
+        },
+        address: () => this.url.replace('http://', ''),
+        podLogs: { serve: (pod, query, res) => this.podLogs?.serve(pod, query, res) },
+      }),
+    );
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', resolve);
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.controllers) controller.close();
+    this.crds.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+    this.persister?.close();
+  }
+}

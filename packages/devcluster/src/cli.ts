@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet]
+// Prints one line when ready, runs until SIGINT/SIGTERM, then stops everything it started.
+import { parseArgs } from 'node:util';
+import { startDevCluster } from './cluster';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      kubeconfig: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-kubelet': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || !values.kubeconfig) {
+    process.stderr.write(
+      'usage: virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet]\n',
+    );
+    process.exit(values.help ? 0 : 2);
+  }
+  const cluster = await startDevCluster({
+    kubeconfigPath: values.kubeconfig,
+    dataDir: values['data-dir'],
+  });
+  process.stdout.write(
+    `devcluster ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})\n`,
+  );
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    cluster.stop().then(
+      () => process.exit(signal === 'SIGINT' ? 130 : 143),
+      (error) => {
+        process.stderr.write(`devcluster: stop failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`devcluster: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

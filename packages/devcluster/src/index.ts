@@ -1,0 +1,1 @@
+export { startDevCluster, type DevCluster, type DevClusterOptions } from './cluster';

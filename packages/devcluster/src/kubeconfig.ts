@@ -1,0 +1,22 @@
+// The kubeconfig that points clients (kubectl, @kubernetes/client-node) at the devcluster.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function writeKubeconfig(file: string, server: string): void {
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'devcluster', cluster: { server } }],
+    users: [{ name: 'devcluster', user: {} }],
+    contexts: [
+      {
+        name: 'devcluster',
+        context: { cluster: 'devcluster', user: 'devcluster', namespace: 'default' },
+      },
+    ],
+    'current-context': 'devcluster',
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // JSON is YAML, and every client reads it; mode 0600 like kubeconfigs written by kubeadm.
+  fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+}
