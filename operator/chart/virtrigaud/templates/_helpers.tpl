@@ -1,0 +1,17 @@
+{{- define "virtrigaud.labels" -}}
+app.kubernetes.io/name: virtrigaud
+app.kubernetes.io/component: manager
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+
+{{- define "virtrigaud.selectorLabels" -}}
+app.kubernetes.io/name: virtrigaud
+app.kubernetes.io/component: manager
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "virtrigaud.serviceAccountName" -}}
+{{ .Values.serviceAccount.name | default "virtrigaud-manager" }}
+{{- end -}}
