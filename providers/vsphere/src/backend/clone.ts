@@ -66,5 +66,6 @@ export async function cloneVm(
       ctx.signal,
     ),
   )!;
+  vs.creations.started(task, targetVmId);
   return { targetVmId, task: task.value };
 }

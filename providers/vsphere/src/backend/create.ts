@@ -55,23 +55,28 @@ export async function createVm(
   input: CreateInput,
 ): Promise<CreateResult> {
   const id = instanceUuidFor(input.owner.uid);
-  const existing = await existingVm(vs, ctx, id, input);
-  if (existing) return { id: existing };
-
   const source = input.image.source.vsphere;
   if (source?.contentLibrary) {
     throw unimplemented(
       'image_json.source.vsphere.contentLibrary: content library deployment needs the vSphere Automation REST API, which this provider does not use; use templateName',
     );
   }
-  const placement = await vs.placement.resolve(input.placement, 'placement_json', ctx.signal);
-  const nameTaken = await findChild(vs.client, placement.folder, input.name, ctx.signal);
-  if (nameTaken) return { id: await adoptOrReject(vs, ctx, nameTaken, input) };
+  // The owner lookup and the name check are independent: ask both at once.
+  const [existing, placement] = await Promise.all([
+    existingVm(vs, ctx, id, input),
+    vs.placement.resolve(input.placement, 'placement_json', ctx.signal).then(async (resolved) => ({
+      resolved,
+      nameTaken: await findChild(vs.client, resolved.folder, input.name, ctx.signal),
+    })),
+  ]);
+  if (existing) return { id: existing };
+  if (placement.nameTaken) return { id: await adoptOrReject(vs, ctx, placement.nameTaken, input) };
 
   try {
     const task = source?.templateName
-      ? await cloneFromTemplate(vs, ctx, input, id, placement, source.templateName)
-      : await createFromScratch(vs, ctx, input, id, placement);
+      ? await cloneFromTemplate(vs, ctx, input, id, placement.resolved, source.templateName)
+      : await createFromScratch(vs, ctx, input, id, placement.resolved);
+    vs.creations.started(task, id);
     ctx.log.info({ vm: input.name, id, task: task.value }, 'create started');
     return { id, task: task.value };
   } catch (err) {

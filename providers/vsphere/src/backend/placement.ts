@@ -24,6 +24,7 @@ type PlacementField = keyof Defaults;
 
 export class PlacementResolver {
   private readonly cache = new Map<string, { ref: MoRef; expires: number }>();
+  private readonly resolved = new Map<string, { placement: Placement; expires: number }>();
 
   constructor(
     private readonly client: Vim25Client,
@@ -33,9 +34,24 @@ export class PlacementResolver {
 
   forget(): void {
     this.cache.clear();
+    this.resolved.clear();
   }
 
+  /** The placement for a request; whole answers are cached like single paths. */
   async resolve(placement: VMPlacement, field: string, signal?: AbortSignal): Promise<Placement> {
+    const key = JSON.stringify([placement, field]);
+    const cached = this.resolved.get(key);
+    if (cached && cached.expires > Date.now()) return cached.placement;
+    const fresh = await this.resolveUncached(placement, field, signal);
+    this.resolved.set(key, { placement: fresh, expires: Date.now() + CACHE_TTL_MS });
+    return fresh;
+  }
+
+  private async resolveUncached(
+    placement: VMPlacement,
+    field: string,
+    signal?: AbortSignal,
+  ): Promise<Placement> {
     const pick = (key: PlacementField) => {
       const fromRequest = placement[key];
       if (fromRequest) return { value: fromRequest, field: `${field}.${key}` };

@@ -8,6 +8,8 @@ import {
   type Operation,
   type PowerOperation,
 } from '@virtrigaud/provider-sdk';
+import { retrieveOne } from '../vim25/properties';
+import type { TaskInfo } from '../vim25/tasks';
 import { moref, text } from '../vim25/xml';
 import type { VSphereContext } from './context';
 import { isFault } from './errors';
@@ -20,6 +22,21 @@ export async function readPowerState(vs: VSphereContext, ctx: CallContext, id: s
   return { ref: vm.obj, state: text(vm.props.get('runtime.powerState')) };
 }
 
+/**
+ * Power on/off go straight to vCenter (one call, as a hand-written client would). When the VM is
+ * already in that state vCenter fails the task with InvalidPowerState, which TaskStatus reports
+ * as done (see settledPowerTask).
+ */
+async function directPower(vs: VSphereContext, ctx: CallContext, id: string, method: string) {
+  const started = await vs.vms.withVm(
+    id,
+    async (ref) => moref(await vs.client.invoke(method, ref, {}, ctx.signal))!,
+    ctx.signal,
+  );
+  if (!started) throw notFound(`VM ${id} not found`);
+  return { task: started.value.value };
+}
+
 export async function power(
   vs: VSphereContext,
   ctx: CallContext,
@@ -27,27 +44,48 @@ export async function power(
   op: PowerOperation,
   gracefulTimeoutSeconds: number,
 ): Promise<Operation> {
+  if (op === 'on') return directPower(vs, ctx, id, 'PowerOnVM_Task');
+  if (op === 'off') return directPower(vs, ctx, id, 'PowerOffVM_Task');
   const { ref, state } = await readPowerState(vs, ctx, id);
   const call = async (method: string) =>
     ({ task: moref(await vs.client.invoke(method, ref, {}, ctx.signal))!.value }) as Operation;
-  switch (op) {
-    case 'on':
-      return state === 'poweredOn' ? {} : call('PowerOnVM_Task');
-    case 'off':
-      return state === 'poweredOff' ? {} : call('PowerOffVM_Task');
-    case 'reboot':
-      if (state !== 'poweredOn') throw failedPrecondition(`VM ${id} is ${state}, cannot reboot`);
-      return call('ResetVM_Task');
-    case 'shutdownGraceful':
-      if (state === 'poweredOff') return {};
-      try {
-        await vs.client.invoke('ShutdownGuest', ref, {}, ctx.signal);
-      } catch (err) {
-        // Without VMware Tools the guest cannot be asked: power off right away.
-        if (isFault(err, 'ToolsUnavailable', 'InvalidState')) return call('PowerOffVM_Task');
-        throw err;
-      }
-      return { task: guestShutdownTask(id, Date.now() + gracefulTimeoutSeconds * 1000) };
+  if (op === 'reboot') {
+    if (state !== 'poweredOn') throw failedPrecondition(`VM ${id} is ${state}, cannot reboot`);
+    return call('ResetVM_Task');
+  }
+  if (state === 'poweredOff') return {};
+  try {
+    await vs.client.invoke('ShutdownGuest', ref, {}, ctx.signal);
+  } catch (err) {
+    // Without VMware Tools the guest cannot be asked: power off right away.
+    if (isFault(err, 'ToolsUnavailable', 'InvalidState')) return call('PowerOffVM_Task');
+    throw err;
+  }
+  return { task: guestShutdownTask(id, Date.now() + gracefulTimeoutSeconds * 1000) };
+}
+
+const POWER_TASK_STATES: Record<string, string> = {
+  'VirtualMachine.powerOn': 'poweredOn',
+  'VirtualMachine.powerOff': 'poweredOff',
+};
+
+/**
+ * A power on/off task that failed only because the VM already was in that state has reached
+ * what was asked (repeated requests after operator restarts are normal).
+ */
+export async function settledPowerTask(
+  vs: VSphereContext,
+  ctx: CallContext,
+  info: TaskInfo,
+): Promise<boolean> {
+  const wanted = info.descriptionId && POWER_TASK_STATES[info.descriptionId];
+  if (info.errorType !== 'InvalidPowerState' || !wanted || !info.entity) return false;
+  try {
+    const vm = await retrieveOne(vs.client, info.entity, ['runtime.powerState'], ctx.signal);
+    return text(vm.props.get('runtime.powerState')) === wanted;
+  } catch (err) {
+    if (isFault(err, 'ManagedObjectNotFound')) return false;
+    throw err;
   }
 }
 

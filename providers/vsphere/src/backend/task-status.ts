@@ -3,7 +3,7 @@ import { notFound, type CallContext, type TaskState } from '@virtrigaud/provider
 import { readTask, taskRef } from '../vim25/tasks';
 import type { VSphereContext } from './context';
 import { isFault } from './errors';
-import { guestShutdownStatus, parseGuestShutdownTask } from './power';
+import { guestShutdownStatus, parseGuestShutdownTask, settledPowerTask } from './power';
 
 export async function taskStatus(
   vs: VSphereContext,
@@ -14,7 +14,11 @@ export async function taskStatus(
   if (shutdown) return guestShutdownStatus(vs, ctx, shutdown);
   try {
     const info = await readTask(vs.client, taskRef(task), ctx.signal);
-    if (info.state === 'error') return { done: true, error: info.error };
+    if (info.state === 'error') {
+      if (await settledPowerTask(vs, ctx, info)) return { done: true };
+      return { done: true, error: info.error };
+    }
+    if (info.state === 'success') vs.creations.completed(task, info.result);
     return { done: info.state === 'success' };
   } catch (err) {
     if (isFault(err, 'ManagedObjectNotFound')) {

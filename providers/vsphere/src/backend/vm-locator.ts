@@ -43,6 +43,29 @@ export class VmLocator {
     this.known.delete(id);
   }
 
+  /** Records a moref learnt elsewhere (the result of this process's create task). */
+  remember(id: string, ref: MoRef): void {
+    this.known.set(id, ref);
+  }
+
+  /**
+   * Runs `call` on the VM's moref; a cached moref whose VM is gone is looked up again once.
+   * Returns undefined when no VM has that id.
+   */
+  async withVm<T>(id: string, call: (ref: MoRef) => Promise<T>, signal?: AbortSignal) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const ref = await this.find(id, signal);
+      if (!ref) return undefined;
+      try {
+        return { value: await call(ref) };
+      } catch (err) {
+        if (!(err instanceof SoapFault) || err.faultType !== 'ManagedObjectNotFound') throw err;
+        this.forget(id);
+      }
+    }
+    return undefined;
+  }
+
   /**
    * The VM's properties, or undefined when no VM has that id. A cached moref whose VM is gone
    * (deleted elsewhere) is looked up again once.

@@ -146,7 +146,8 @@ describe('lifecycle of one VM', () => {
 
   it('powers on, skips a repeated power-on, resets, shuts down gracefully', async () => {
     await succeed(backend, backend.power(ctx(), id, 'on', 0));
-    expect(await backend.power(ctx(), id, 'on', 0)).toEqual({});
+    // vCenter fails a second power-on with InvalidPowerState; for the operator it is simply done.
+    await succeed(backend, backend.power(ctx(), id, 'on', 0));
     expect((await backend.describe(ctx(), id))?.powerState).toBe('On');
     await succeed(backend, backend.power(ctx(), id, 'reboot', 0));
     await succeed(backend, backend.power(ctx(), id, 'shutdownGraceful', 30));
@@ -250,16 +251,22 @@ describe('lifecycle of one VM', () => {
 
 describe('tasks and sessions', () => {
   it('reports a task that failed in vCenter with vCenter’s message', async () => {
-    const [vm] = await vmsNamed('DC0_H0_VM0');
-    const running = await retrieveOne(direct, vm!.obj, ['runtime.powerState']);
-    expect(text(running.props.get('runtime.powerState'))).toBe('poweredOn');
-    // Powering on a running VM fails inside the task, as it does on vCenter.
-    const task = moref(await direct.invoke('PowerOnVM_Task', vm!.obj))!;
+    const input = createInput(newOwner());
+    await succeed(backend, backend.create(ctx(), input));
+    const [vm] = await vmsNamed(input.name);
+    // vCenter validates the guest OS id inside ReconfigVM_Task: the task starts, then fails.
+    const task = moref(
+      await direct.invoke('ReconfigVM_Task', vm!.obj, { spec: { guestId: 'noSuchGuest' } }),
+    )!;
     const status = await backend.taskStatus(ctx(), task.value);
-    const info = await readTask(direct, task);
-    expect(info.state).toBe('error');
-    expect(status).toEqual({ done: true, error: info.error });
-    expect(status.error).toMatch(/power/i);
+    const vcenter = await readTask(direct, task);
+    expect(vcenter).toMatchObject({ state: 'error', errorType: 'InvalidArgument' });
+    expect(status).toEqual({ done: true, error: vcenter.error });
+  });
+
+  it('reports a task vCenter no longer knows as NOT_FOUND', async () => {
+    const err = await providerError(backend.taskStatus(ctx(), 'task-999999'));
+    expect(err.code).toBe('NOT_FOUND');
   });
 
   it('keeps working when vCenter expires its session mid-operation', async () => {

@@ -18,6 +18,7 @@ import { cloneVm } from './clone';
 import { clientOptions, defaults } from './config';
 import type { VSphereContext } from './context';
 import { createVm } from './create';
+import { PendingCreations } from './creations';
 import { deleteVm } from './delete';
 import { describeVm, listVms } from './describe';
 import { guard } from './errors';
@@ -50,12 +51,14 @@ export class VSphereBackend implements HypervisorBackend {
     const client = new Vim25Client(clientOptions(config));
     const views = new InventoryViews(client);
     const placement = new PlacementResolver(client, views, defaults(config));
+    const vms = new VmLocator(client);
     this.vs = {
       client,
       views,
       placement,
       networks: new NetworkResolver(client, placement),
-      vms: new VmLocator(client),
+      vms,
+      creations: new PendingCreations(vms),
       defaults: defaults(config),
       log: config.log,
     };

@@ -12,6 +12,9 @@ export interface TaskInfo {
   error?: string;
   errorType?: string;
   result?: XmlNode;
+  /** What the task does ("VirtualMachine.powerOn") and on which object; set by readTask. */
+  descriptionId?: string;
+  entity?: MoRef;
 }
 
 export function taskRef(id: string): MoRef {
@@ -31,7 +34,11 @@ function taskInfo(
 }
 
 function readTaskInfo(info: XmlNode | undefined): TaskInfo {
-  return taskInfo(childText(info, 'state'), child(info, 'error'), child(info, 'result'));
+  return {
+    ...taskInfo(childText(info, 'state'), child(info, 'error'), child(info, 'result')),
+    descriptionId: childText(info, 'descriptionId'),
+    entity: moref(child(info, 'entity')),
+  };
 }
 
 export async function readTask(
