@@ -380,9 +380,9 @@ export class VirtualMachineReconciler implements Reconciler {
       );
       return;
     }
+    if (neverReachedProvider(vm)) return this.release(vm, undefined);
     const provider = this.deps.caches.providers.get(namespace, vm.spec.providerRef.name);
     if (!provider) {
-      if (!status.id && !status.lastTaskRef) return this.release(vm, undefined);
       await this.report(
         vm,
         { ...status, phase: 'Deleting' },
@@ -518,6 +518,28 @@ export class VirtualMachineReconciler implements Reconciler {
 
 function keyOf(vm: VM): string {
   return `${vm.metadata.namespace}/${vm.metadata.name}`;
+}
+
+/** Ready reasons that are only ever written before the first Create call. */
+const BEFORE_CREATE = new Set([
+  'ProviderNotFound',
+  'ClassNotFound',
+  'ImageNotFound',
+  'ImageIncompatible',
+  'NetworkNotFound',
+  'CloudInitSecretNotFound',
+  'CloudInitKeyNotFound',
+  'ProviderNotReady',
+]);
+
+/**
+ * True when Create was certainly never called: no id, no task, and the last report was a blocker
+ * that stops the reconcile before Create. Otherwise deletion asks the provider (by owner uid).
+ */
+function neverReachedProvider(vm: VM): boolean {
+  const status = vm.status ?? {};
+  const ready = status.conditions?.find((c) => c.type === READY);
+  return !status.id && !status.lastTaskRef && (!ready || BEFORE_CREATE.has(ready.reason));
 }
 
 function gracefulTimeout(vm: VM): number {
