@@ -6,10 +6,14 @@ import { builtinTypes } from './api/builtins';
 import { Objects } from './api/objects';
 import { Registry } from './api/registry';
 import { CrdRegistrar } from './crd/crd-registrar';
+import { DeploymentController } from './controllers/deployment-controller';
+import { EndpointsController } from './controllers/endpoints-controller';
 import { GarbageCollector } from './controllers/garbage-collector';
+import { ReplicaSetController } from './controllers/replicaset-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { OpenApi } from './http/openapi';
 import { createRequestHandler, type PodLogs } from './http/server';
+import { Kubelet, type KubeletOptions } from './kubelet/kubelet';
 import { loadSnapshot, Persister } from './store/persistence';
 import { Store } from './store/store';
 
@@ -18,6 +22,8 @@ export interface ApiServerOptions {
   /** How many changes watches can resume from before getting 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
+  /** Run Deployments' pods as local processes (off unless given; the CLI turns it on). */
+  kubelet?: boolean | KubeletOptions;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -28,7 +34,7 @@ export class ApiServer {
   private readonly crds: CrdRegistrar;
   private readonly controllers: { close(): void }[];
   private readonly persister?: Persister;
-  podLogs?: PodLogs;
+  private readonly kubelet?: Kubelet;
   url = '';
 
   constructor(options: ApiServerOptions = {}) {
@@ -45,7 +51,27 @@ export class ApiServer {
     for (const name of SYSTEM_NAMESPACES)
       if (!this.objects.find(namespaces, undefined, name))
         this.objects.create(namespaces, undefined, { metadata: { name } });
-    this.controllers = [new GarbageCollector(this.objects), new NamespaceController(this.objects)];
+    let kubelet: Kubelet | undefined;
+    const endpoints = new EndpointsController(this.objects, (pod, port) =>
+      kubelet?.resolvePort(pod, port),
+    );
+    this.controllers = [
+      new GarbageCollector(this.objects),
+      new NamespaceController(this.objects),
+      new DeploymentController(this.objects),
+      new ReplicaSetController(this.objects),
+      endpoints,
+    ];
+    if (options.kubelet) {
+      this.kubelet = kubelet = new Kubelet(
+        this.objects,
+        options.kubelet === true ? {} : options.kubelet,
+        (namespace) => endpoints.refresh(namespace),
+      );
+    }
+    const podLogs: PodLogs | undefined = kubelet && {
+      serve: (pod, query, res) => kubelet.serveLogs(pod, query, res),
+    };
     if (options.dataDir) this.persister = new Persister(store, options.dataDir);
     this.server = http.createServer(
       createRequestHandler({
@@ -56,7 +82,7 @@ export class ApiServer {
           defaultTimeoutSeconds: 1800,
         },
         address: () => this.url.replace('http://', ''),
-        podLogs: { serve: (pod, query, res) => this.podLogs?.serve(pod, query, res) },
+        podLogs,
       }),
     );
     this.server.keepAliveTimeout = 60_000;
@@ -72,6 +98,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    await this.kubelet?.stop();
     for (const controller of this.controllers) controller.close();
     this.crds.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,8 +1,20 @@
 #!/usr/bin/env node
-// virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet]
+// virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet] [--image <image>=<program>]
 // Prints one line when ready, runs until SIGINT/SIGTERM, then stops everything it started.
 import { parseArgs } from 'node:util';
 import { startDevCluster } from './cluster';
+
+/** `--image example.com/web=/path/server.js` entries -> the kubelet's image map. */
+function imageMap(entries: string[]): Record<string, string[]> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf('=');
+      if (at <= 0)
+        throw new Error(`--image expects <image>=<program>, got ${JSON.stringify(entry)}`);
+      return [entry.slice(0, at), [entry.slice(at + 1)]];
+    }),
+  );
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -10,18 +22,20 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string' },
       'data-dir': { type: 'string' },
       'no-kubelet': { type: 'boolean', default: false },
+      image: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help || !values.kubeconfig) {
     process.stderr.write(
-      'usage: virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet]\n',
+      'usage: virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet] [--image <image>=<program> ...]\n',
     );
     process.exit(values.help ? 0 : 2);
   }
   const cluster = await startDevCluster({
     kubeconfigPath: values.kubeconfig,
     dataDir: values['data-dir'],
+    kubelet: values['no-kubelet'] ? false : { images: imageMap(values.image) },
   });
   process.stdout.write(
     `devcluster ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})\n`,

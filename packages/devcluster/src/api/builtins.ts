@@ -144,7 +144,7 @@ export function builtinTypes(): ResourceType[] {
       scale: {
         specReplicasPath: '.spec.replicas',
         statusReplicasPath: '.status.replicas',
-        labelSelectorPath: '.status.selector',
+        labelSelectorPath: '.spec.selector',
       },
       strategy: deploymentStrategy,
     }),
@@ -160,7 +160,7 @@ export function builtinTypes(): ResourceType[] {
       scale: {
         specReplicasPath: '.spec.replicas',
         statusReplicasPath: '.status.replicas',
-        labelSelectorPath: '.status.selector',
+        labelSelectorPath: '.spec.selector',
       },
       strategy: replicaSetStrategy,
     }),
