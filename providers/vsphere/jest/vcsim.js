@@ -18,12 +18,20 @@ function ensureVcsimBinary() {
   }).trim();
 }
 
-/** Resolves to { url, endpoint, username, password, certificatePem, stop() }. */
-async function startVcsim() {
+/**
+ * Resolves to { endpoint, username, password, certificatePem, certificateDer, stop() }.
+ * `delayMs` slows every vim25 method down (a vCenter under load).
+ */
+async function startVcsim({ delayMs = 0 } = {}) {
   const username = 'virtrigaud';
   const password = randomBytes(12).toString('base64url');
   const child = spawn(ensureVcsimBinary(), [], {
-    env: { ...process.env, VCSIM_USERNAME: username, VCSIM_PASSWORD: password },
+    env: {
+      ...process.env,
+      VCSIM_USERNAME: username,
+      VCSIM_PASSWORD: password,
+      VCSIM_DELAY_MS: String(delayMs),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const announced = {};

@@ -2,7 +2,6 @@
 // every VM it creates to its owner's Kubernetes uid, so "the VM of this owner" is one indexed
 // SearchIndex lookup on any replica, and the id is known before the create task finishes.
 import { createHash } from 'node:crypto';
-import { invalidArgument } from '@virtrigaud/provider-sdk';
 import type { Vim25Client } from '../vim25/client';
 import { SoapFault } from '../vim25/faults';
 import { findVmByInstanceUuid } from '../vim25/inventory';
@@ -20,8 +19,8 @@ export function instanceUuidFor(ownerUid: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function checkVmId(id: string, field = 'id'): string {
-  if (!UUID.test(id)) throw invalidArgument(field, 'expected a VM instance UUID');
+/** VM ids are compared case-insensitively, as vCenter compares UUIDs. */
+export function normaliseVmId(id: string): string {
   return id.toLowerCase();
 }
 
@@ -31,7 +30,9 @@ export class VmLocator {
 
   constructor(private readonly client: Vim25Client) {}
 
+  /** The VM's moref; an id that is no instance UUID names no VM of ours, so nothing is asked. */
   async find(id: string, signal?: AbortSignal): Promise<MoRef | undefined> {
+    if (!UUID.test(id)) return undefined;
     const cached = this.known.get(id);
     if (cached) return cached;
     const ref = await findVmByInstanceUuid(this.client, id, signal);

@@ -29,7 +29,7 @@ import { power } from './power';
 import { reconfigure } from './reconfigure';
 import { snapshotCreate, snapshotDelete, snapshotRevert } from './snapshots';
 import { taskStatus } from './task-status';
-import { checkVmId, VmLocator } from './vm-locator';
+import { normaliseVmId, VmLocator } from './vm-locator';
 
 export const VSPHERE_CAPABILITIES: Capabilities = {
   // CPU/memory hot-add where the VM has it enabled; disks grow and attach while running.
@@ -79,21 +79,21 @@ export class VSphereBackend implements HypervisorBackend {
   }
 
   delete(ctx: CallContext, id: string, owner?: Owner) {
-    return guard('delete', () => deleteVm(this.vs, ctx, checkVmId(id), owner));
+    return guard('delete', () => deleteVm(this.vs, ctx, normaliseVmId(id), owner));
   }
 
   power(ctx: CallContext, id: string, op: PowerOperation, gracefulTimeoutSeconds: number) {
     return guard(`power ${op}`, () =>
-      power(this.vs, ctx, checkVmId(id), op, gracefulTimeoutSeconds),
+      power(this.vs, ctx, normaliseVmId(id), op, gracefulTimeoutSeconds),
     );
   }
 
   reconfigure(ctx: CallContext, id: string, desired: DesiredState) {
-    return guard('reconfigure', () => reconfigure(this.vs, ctx, checkVmId(id), desired));
+    return guard('reconfigure', () => reconfigure(this.vs, ctx, normaliseVmId(id), desired));
   }
 
   describe(ctx: CallContext, id: string) {
-    return guard('describe', () => describeVm(this.vs, ctx, checkVmId(id)));
+    return guard('describe', () => describeVm(this.vs, ctx, normaliseVmId(id)));
   }
 
   taskStatus(ctx: CallContext, task: string) {
@@ -106,30 +106,32 @@ export class VSphereBackend implements HypervisorBackend {
 
   hardwareUpgrade(ctx: CallContext, id: string, targetVersion: number) {
     return guard('hardware upgrade', () =>
-      hardwareUpgrade(this.vs, ctx, checkVmId(id), targetVersion),
+      hardwareUpgrade(this.vs, ctx, normaliseVmId(id), targetVersion),
     );
   }
 
   snapshotCreate(ctx: CallContext, input: SnapshotInput) {
-    checkVmId(input.vmId, 'vm_id');
-    return guard('snapshot create', () => snapshotCreate(this.vs, ctx, input));
+    return guard('snapshot create', () =>
+      snapshotCreate(this.vs, ctx, { ...input, vmId: normaliseVmId(input.vmId) }),
+    );
   }
 
   snapshotDelete(ctx: CallContext, vmId: string, snapshotId: string) {
     return guard('snapshot delete', () =>
-      snapshotDelete(this.vs, ctx, checkVmId(vmId, 'vm_id'), snapshotId),
+      snapshotDelete(this.vs, ctx, normaliseVmId(vmId), snapshotId),
     );
   }
 
   snapshotRevert(ctx: CallContext, vmId: string, snapshotId: string) {
     return guard('snapshot revert', () =>
-      snapshotRevert(this.vs, ctx, checkVmId(vmId, 'vm_id'), snapshotId),
+      snapshotRevert(this.vs, ctx, normaliseVmId(vmId), snapshotId),
     );
   }
 
   clone(ctx: CallContext, input: CloneInput) {
-    checkVmId(input.sourceVmId, 'source_vm_id');
-    return guard('clone', () => cloneVm(this.vs, ctx, input));
+    return guard('clone', () =>
+      cloneVm(this.vs, ctx, { ...input, sourceVmId: normaliseVmId(input.sourceVmId) }),
+    );
   }
 
   close(): Promise<void> {

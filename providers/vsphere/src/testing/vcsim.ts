@@ -13,6 +13,21 @@ export interface Vcsim {
   certificateDer: string;
 }
 
+/**
+ * Starts another simulator (jest/vcsim.js, shared with the global setup and the benchmark), e.g.
+ * a slow one. The caller stops it.
+ */
+export function startVcsim(
+  options: { delayMs?: number } = {},
+): Promise<Vcsim & { stop(): Promise<void> }> {
+  // Plain CommonJS next to src/ and dist/ alike, so the same relative path works from both.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const launcher = require('../../jest/vcsim.js') as {
+    startVcsim(options: { delayMs?: number }): Promise<Vcsim & { stop(): Promise<void> }>;
+  };
+  return launcher.startVcsim(options);
+}
+
 export function vcsim(): Vcsim {
   const env = (name: string) => {
     const value = process.env[name];

@@ -2,7 +2,8 @@
 // default VPX inventory, served over TLS on an ephemeral loopback port. Debian ships the library
 // but no vcsim command, so this is the smallest main that runs it.
 //
-// Credentials come from VCSIM_USERNAME/VCSIM_PASSWORD (default user/pass) and are enforced.
+// Credentials come from VCSIM_USERNAME/VCSIM_PASSWORD (default user/pass) and are enforced;
+// VCSIM_DELAY_MS adds a delay to every method call.
 // Once it serves it prints two lines and then runs until SIGINT/SIGTERM:
 //
 //	VCSIM_URL=https://<user>:<password>@127.0.0.1:<port>/sdk
@@ -25,6 +26,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -33,6 +35,10 @@ import (
 
 func main() {
 	model := simulator.VPX()
+	// VCSIM_DELAY_MS slows every method down, standing in for a vCenter under load.
+	if delay, err := strconv.Atoi(os.Getenv("VCSIM_DELAY_MS")); err == nil && delay > 0 {
+		model.DelayConfig.Delay = delay
+	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: create inventory:", err)
 		os.Exit(1)
