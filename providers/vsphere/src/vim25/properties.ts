@@ -45,13 +45,14 @@ export async function retrieve(
   client: Vim25Client,
   filterSpec: Record<string, SoapValue>,
   signal?: AbortSignal,
+  pageSize = PAGE_SIZE,
 ): Promise<ObjectContent[]> {
   const { propertyCollector } = await client.serviceContent(signal);
   const results: ObjectContent[] = [];
   let page = await client.invoke(
     'RetrievePropertiesEx',
     propertyCollector,
-    { specSet: filterSpec, options: { maxObjects: PAGE_SIZE } },
+    { specSet: filterSpec, options: { maxObjects: pageSize } },
     signal,
   );
   for (;;) {
