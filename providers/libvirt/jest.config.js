@@ -1,0 +1,9 @@
+// The shared Node project plus a real libvirtd (installed and started by scripts/ensure-libvirt.sh)
+// for the package's suites.
+const base = require('../../jest.config.js').nodeProject(__dirname);
+
+module.exports = {
+  ...base,
+  globalSetup: '<rootDir>/jest/libvirt-setup.js',
+  globalTeardown: '<rootDir>/jest/libvirt-teardown.js',
+};

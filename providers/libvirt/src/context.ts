@@ -1,0 +1,22 @@
+// What every operation of the backend works with.
+import type { Logger } from 'pino';
+import type { Domains } from './domain/domains';
+import type { LibvirtSettings } from './settings';
+import type { ImageResolver } from './storage/images';
+import type { Volumes } from './storage/volumes';
+import type { InflightWork } from './inflight';
+import type { Virsh } from './virsh/virsh';
+
+export interface LibvirtContext {
+  virsh: Virsh;
+  domains: Domains;
+  volumes: Volumes;
+  images: ImageResolver;
+  settings: LibvirtSettings;
+  /** Endpoint host, for console URLs of consoles listening on a wildcard address. */
+  host: string;
+  /** The domain type to define (`auto` resolved against the host's capabilities). */
+  domainType(signal?: AbortSignal): Promise<'kvm' | 'qemu'>;
+  inflight: InflightWork;
+  log: Logger;
+}

@@ -1,0 +1,65 @@
+// Domains through virsh: lookup by UUID (the VM id), XML, state, define from XML and the list of
+// domains this provider manages (those carrying its metadata).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withScratchDir } from '../scratch';
+import type { Virsh } from '../virsh/virsh';
+import { parseDomainXml, type ParsedDomain } from './parse-domain-xml';
+
+export interface ManagedDomain {
+  /** Next-boot (persistent) configuration. */
+  config: ParsedDomain;
+  state: string;
+}
+
+const LIST_CONCURRENCY = 8;
+
+export class Domains {
+  constructor(private readonly virsh: Virsh) {}
+
+  /** The domain's XML, live or (inactive) its next-boot configuration; undefined when absent. */
+  async find(id: string, opts: { inactive?: boolean; signal?: AbortSignal } = {}) {
+    const args = ['dumpxml', ...(opts.inactive ? ['--inactive'] : []), '--domain', id];
+    const xml = await this.virsh.lookup(args, { signal: opts.signal });
+    return xml === undefined ? undefined : parseDomainXml(xml);
+  }
+
+  async state(id: string, signal?: AbortSignal): Promise<string | undefined> {
+    const out = await this.virsh.lookup(['domstate', '--domain', id], { signal });
+    return out?.trim();
+  }
+
+  async define(xml: string, signal?: AbortSignal): Promise<void> {
+    await withScratchDir(async (dir) => {
+      const file = join(dir, 'domain.xml');
+      await writeFile(file, xml, { mode: 0o600 });
+      await this.virsh.run(['define', '--file', file], { signal });
+    });
+  }
+
+  async uuids(signal?: AbortSignal): Promise<string[]> {
+    const out = await this.virsh.run(['list', '--all', '--uuid'], { signal });
+    return out
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+  }
+
+  /** Every domain with the provider's metadata, with its state. */
+  async managed(signal?: AbortSignal): Promise<ManagedDomain[]> {
+    const uuids = await this.uuids(signal);
+    const found: ManagedDomain[] = [];
+    for (let i = 0; i < uuids.length; i += LIST_CONCURRENCY) {
+      const batch = await Promise.all(
+        uuids.slice(i, i + LIST_CONCURRENCY).map(async (uuid) => {
+          const config = await this.find(uuid, { inactive: true, signal });
+          if (!config?.metadata) return undefined;
+          const state = await this.state(uuid, signal);
+          return state === undefined ? undefined : { config, state };
+        }),
+      );
+      for (const domain of batch) if (domain) found.push(domain);
+    }
+    return found;
+  }
+}
