@@ -189,6 +189,8 @@ export interface BackendConfig {
   /** Contents of the provider ConfigMap (defaults, endpointTLS, ...), parsed. */
   options: ProviderOptions;
   log: Logger;
+  /** Values of the provider-specific flags the binary declared (`RunProviderOptions.flags`). */
+  flags?: Record<string, string | boolean | undefined>;
 }
 
 /** The provider configuration the operator renders into the ConfigMap (`provider.json`). */

@@ -13,3 +13,28 @@ export {
   type TypedProviderClient,
 } from './client/provider-client';
 export * from './observability/metric-names';
+export { endpointHost } from './observability/metrics';
+export { createSecretScrubber, type Scrub } from './observability/secret-scrubber';
+export {
+  loadRuntimeConfig,
+  DEFAULT_CONFIG_DIR,
+  DEFAULT_CREDENTIALS_DIR,
+  DEFAULT_TLS_DIR,
+  type ExtraFlags,
+  type LoadConfigInput,
+  type LogLevel,
+  type RuntimeConfig,
+} from './config/runtime-config';
+export { PROVIDER_CONFIG_FILE, type TlsFiles } from './config/files';
+export { parseDuration } from './config/duration';
+export { runProvider, type RunProviderOptions } from './runtime/run-provider';
+export {
+  startProviderServer,
+  type ProviderServerOptions,
+  type RunningProvider,
+} from './runtime/provider-server';
+export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
+export { TokenBucket } from './runtime/token-bucket';
+export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';
+export { parseJsonField, checkValue } from './validation/json-fields';
+export * as wireSchemas from './validation/schemas';

@@ -1,9 +1,25 @@
 // The service as a whole: Validate, capabilities (and the ListCapabilities alias), grpc.health.v1,
 // deadlines and the seed's Prometheus metrics.
 import { Metadata } from '@grpc/grpc-js';
-import { createProviderClient, PROVIDER_METRIC_NAMES } from '@virtrigaud/provider-sdk';
+import {
+  createProviderClient,
+  METRIC_CONNECTION,
+  METRIC_GRPC_DURATION,
+  METRIC_GRPC_REQUESTS,
+  METRIC_HEALTH,
+  METRIC_VMS,
+  PROVIDER_METRIC_NAMES,
+} from '@virtrigaud/provider-sdk';
 import { PROVIDER_SERVICE_NAME } from '@virtrigaud/proto';
 import { codeName, grpcError, waitFor, type Harness } from '../harness';
+
+/** A sample line with these labels (in any order; values are regex) and a value. */
+function sample(metric: string, labels: Record<string, string>, value = '[0-9.e+-]+'): RegExp {
+  const lookaheads = Object.entries(labels)
+    .map(([name, pattern]) => `(?=[^}]*\\b${name}="${pattern}")`)
+    .join('');
+  return new RegExp(`^${metric}\\{${lookaheads}[^}]*\\} ${value}$`, 'm');
+}
 
 export function serviceChecks(h: Harness): void {
   describe('service', () => {
@@ -45,42 +61,45 @@ export function serviceChecks(h: Harness): void {
       await h.client.describe({ id: `missing-${h.runId}` });
       const text = await (await fetch(`${base}/metrics`)).text();
       for (const metric of PROVIDER_METRIC_NAMES) expect(text).toContain(`# TYPE ${metric} `);
-      expect(text).toMatch(
-        /provider_grpc_requests_total\{method="Describe",status="success"\} \d+/,
-      );
-      expect(text).toMatch(
-        /provider_grpc_request_duration_seconds\{method="Describe",quantile="0\.95"\}/,
-      );
-      expect(text).toMatch(/provider_vms_total\{state="[a-z]+"\}/);
-      expect(text).toMatch(/provider_health_status\{provider="[^"]*"\} 1/);
-      expect(text).toMatch(/provider_hypervisor_connection_status\{endpoint="[^"]*"\} 1/);
+      expect(text).toMatch(sample(METRIC_GRPC_REQUESTS, { method: 'Describe', status: 'success' }));
+      expect(text).toMatch(sample(METRIC_GRPC_DURATION, { method: 'Describe', quantile: '0.95' }));
+      expect(text).toMatch(sample(METRIC_VMS, { state: 'running' }));
+      expect(text).toMatch(sample(METRIC_VMS, { state: 'stopped' }));
+      expect(text).toMatch(sample(METRIC_HEALTH, { provider: '[^"]+' }, '1'));
+      expect(text).toMatch(sample(METRIC_CONNECTION, { endpoint: '[^"@/:]*' }, '1'));
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
     });
 
     if (h.options.startSlow) {
-      it('the server enforces deadlines against a slow hypervisor (DEADLINE_EXCEEDED, not a hang)', async () => {
-        const slow = await h.options.startSlow!();
-        const client = createProviderClient(slow.address, { tls: slow.tls });
-        try {
-          const started = Date.now();
-          const err = await grpcError(client.listVMs({}, { deadlineMs: slow.slowMs / 4 }));
-          expect(codeName(err)).toBe('DEADLINE_EXCEEDED');
-          expect(Date.now() - started).toBeLessThan(slow.slowMs);
-          // The server, not only the client, gave up: it counts the call as DEADLINE_EXCEEDED.
-          if (slow.metricsUrl) {
-            const counted =
-              /provider_grpc_requests_total\{method="ListVMs",status="DEADLINE_EXCEEDED"\} [1-9]/;
-            await waitFor(
-              async () => counted.test(await (await fetch(`${slow.metricsUrl}/metrics`)).text()),
-              slow.slowMs,
-            );
+      it(
+        'the server enforces deadlines against a slow hypervisor (DEADLINE_EXCEEDED, not a hang)',
+        async () => {
+          const slow = await h.options.startSlow!();
+          const client = createProviderClient(slow.address, { tls: slow.tls });
+          try {
+            const started = Date.now();
+            const err = await grpcError(client.listVMs({}, { deadlineMs: slow.slowMs / 4 }));
+            expect(codeName(err)).toBe('DEADLINE_EXCEEDED');
+            expect(Date.now() - started).toBeLessThan(slow.slowMs);
+            // The server, not only the client, gave up: it counts the call as DEADLINE_EXCEEDED.
+            if (slow.metricsUrl) {
+              const counted = sample(METRIC_GRPC_REQUESTS, {
+                method: 'ListVMs',
+                status: 'DEADLINE_EXCEEDED',
+              });
+              await waitFor(
+                async () => counted.test(await (await fetch(`${slow.metricsUrl}/metrics`)).text()),
+                slow.slowMs,
+              );
+            }
+          } finally {
+            client.close();
+            await slow.stop();
           }
-        } finally {
-          client.close();
-          await slow.stop();
-        }
-      });
+        },
+        h.timeout(),
+      );
     }
   });
 }

@@ -1,0 +1,32 @@
+// The mock's BackendFactory: programmatic options (tests) or the binary's flags and environment.
+import type { BackendFactory } from '@virtrigaud/provider-sdk';
+import { MockBackend } from './mock-backend';
+import { mockOptionsFrom, type MockOptions } from './mock-options';
+import { FileStore, MemoryStore } from './state/store';
+
+const DEFAULT_TASK_LATENCY_MS = 50;
+
+export function createMockBackend(options: MockOptions = {}): MockBackend {
+  const faults = options.faults ?? {};
+  const store = options.stateDir
+    ? new FileStore(options.stateDir, faults)
+    : new MemoryStore(faults);
+  return new MockBackend(store, options.taskLatencyMs ?? DEFAULT_TASK_LATENCY_MS, options.disabled);
+}
+
+/** A factory with fixed options, or (without) reading the mock's flags and environment. */
+export function mockBackendFactory(options?: MockOptions): BackendFactory {
+  return (config) => {
+    const resolved = options ?? mockOptionsFrom(config.flags ?? {}, process.env);
+    config.log.info(
+      {
+        taskLatencyMs: resolved.taskLatencyMs,
+        faults: resolved.faults,
+        shared: Boolean(resolved.stateDir),
+        disabled: resolved.disabled,
+      },
+      'mock hypervisor ready',
+    );
+    return createMockBackend(resolved);
+  };
+}
