@@ -1,0 +1,34 @@
+// app-config.yaml schema of the VirtRigaud backend plugin. Without `virtrigaud.clusters`, the
+// clusters of `kubernetes.clusterLocatorMethods` (type `config`, the shape
+// @backstage/plugin-kubernetes-backend reads) are used, so one configuration serves both plugins;
+// without either, the KUBECONFIG environment variable (or ~/.kube/config) is the only cluster.
+export interface Config {
+  virtrigaud?: {
+    clusters?: Array<{
+      /** Cluster name used in API paths and entity annotations. */
+      name: string;
+      /** API server URL (with serviceAccountToken), as in kubernetes.clusterLocatorMethods. */
+      url?: string;
+      /** Only `serviceAccount` (a bearer token) is supported with `url`. */
+      authProvider?: 'serviceAccount';
+      /** @visibility secret */
+      serviceAccountToken?: string;
+      /** Base64 PEM CA bundle of the API server. */
+      caData?: string;
+      skipTLSVerify?: boolean;
+      /** A kubeconfig file instead of url/token (local runs: the devcluster writes one). */
+      kubeconfigPath?: string;
+      /** Context of kubeconfigPath; its current context by default. */
+      context?: string;
+    }>;
+    /** Scraping of provider metrics (request rate, error rate, latency). */
+    metrics?: {
+      /** Seconds between scrapes of each provider; default 15. */
+      intervalSeconds?: number;
+      /** Samples kept per provider for charts; default 40. */
+      historySize?: number;
+      /** Per-scrape timeout in milliseconds; default 2000. */
+      timeoutMs?: number;
+    };
+  };
+}

@@ -1,0 +1,143 @@
+// CRD objects → the API's summary shapes (plugins/virtrigaud-common/src/types.ts).
+import type {
+  Provider,
+  ProviderType,
+  VirtualMachine,
+  VMClass,
+  VMImage,
+  VMNetworkAttachment,
+} from '@virtrigaud/api';
+import { LABEL_INSTANCE, LABEL_NAME, PROVIDER_APP_NAME } from '@virtrigaud/operator';
+import type {
+  ProviderMetrics,
+  ProviderSummary,
+  VmClassSummary,
+  VmDetail,
+  VmImageSummary,
+  VmNetworkSummary,
+  VmSummary,
+} from '@virtrigaud/plugin-virtrigaud-common';
+import type { DeploymentLike } from './cache/cluster-cache';
+import { findCondition, providerHealth, vmHealth } from './health/health';
+
+export const OWNER_KEY = 'backstage.io/owner';
+const PROVIDER_TYPE_KEYS: ProviderType[] = ['vsphere', 'libvirt', 'proxmox', 'mock'];
+
+/** Catalog owner of an object: annotation first (it can hold a full entity ref), then label. */
+export function ownerOf(meta: VirtualMachine['metadata']): string | undefined {
+  return meta.annotations?.[OWNER_KEY] ?? meta.labels?.[OWNER_KEY];
+}
+
+function timestamp(value: string | Date | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
+}
+
+export function toVmSummary(cluster: string, vm: VirtualMachine): VmSummary {
+  const meta = vm.metadata;
+  return {
+    cluster,
+    namespace: meta.namespace!,
+    name: meta.name!,
+    uid: meta.uid ?? '',
+    owner: ownerOf(meta),
+    phase: vm.status?.phase,
+    powerState: vm.status?.powerState ?? 'Unknown',
+    desiredPowerState: vm.spec.powerState ?? 'On',
+    ips: vm.status?.ips ?? [],
+    provider: vm.spec.providerRef.name,
+    className: vm.spec.classRef.name,
+    imageName: vm.spec.imageRef.name,
+    consoleURL: vm.status?.consoleURL || undefined,
+    conditions: vm.status?.conditions ?? [],
+    health: vmHealth(vm),
+    deleting: Boolean(meta.deletionTimestamp),
+    createdAt: timestamp(meta.creationTimestamp),
+    labels: meta.labels ?? {},
+    resourceVersion: meta.resourceVersion ?? '',
+  };
+}
+
+export function toVmDetail(cluster: string, vm: VirtualMachine): VmDetail {
+  return {
+    ...toVmSummary(cluster, vm),
+    spec: vm.spec,
+    hypervisorId: vm.status?.id || undefined,
+    observedGeneration: vm.status?.observedGeneration,
+    generation: vm.metadata.generation,
+  };
+}
+
+export interface ProviderParts {
+  cluster: string;
+  provider: Provider;
+  deployment?: DeploymentLike;
+  metrics: ProviderMetrics;
+  vmCount: number;
+}
+
+export function toProviderSummary(parts: ProviderParts): ProviderSummary {
+  const { cluster, provider, deployment, metrics, vmCount } = parts;
+  const meta = provider.metadata;
+  const desired = deployment?.spec?.replicas ?? provider.spec.runtime?.replicas ?? 1;
+  const ready = deployment?.status?.readyReplicas ?? provider.status?.readyReplicas ?? 0;
+  const connection = findCondition(provider.status?.conditions, 'HypervisorConnected');
+  return {
+    cluster,
+    namespace: meta.namespace!,
+    name: meta.name!,
+    uid: meta.uid ?? '',
+    owner: ownerOf(meta),
+    type: provider.spec.type,
+    endpoint: provider.spec.endpoint,
+    replicas: { desired, ready },
+    hypervisorConnected: connection ? connection.status === 'True' : undefined,
+    capabilities: provider.status?.capabilities ?? [],
+    conditions: provider.status?.conditions ?? [],
+    lastHealthCheck: provider.status?.lastHealthCheck,
+    metrics,
+    vmCount,
+    health: providerHealth({ provider, desiredReplicas: desired, readyReplicas: ready, metrics }),
+    podLabelSelector: `${LABEL_NAME}=${PROVIDER_APP_NAME},${LABEL_INSTANCE}=${meta.name}`,
+    resourceVersion: meta.resourceVersion ?? '',
+  };
+}
+
+export function toClassSummary(cluster: string, vmClass: VMClass): VmClassSummary {
+  return {
+    cluster,
+    namespace: vmClass.metadata.namespace!,
+    name: vmClass.metadata.name!,
+    cpu: vmClass.spec.cpu,
+    memory: vmClass.spec.memory,
+    firmware: vmClass.spec.firmware,
+    diskSizeGiB: vmClass.spec.diskDefaults?.sizeGiB,
+  };
+}
+
+/** The provider types an object has a section for (`spec.source.vsphere`, `spec.libvirt`, ...). */
+function sectionsOf(spec: object | undefined): ProviderType[] {
+  return PROVIDER_TYPE_KEYS.filter((type) => spec && type in spec);
+}
+
+export function toImageSummary(cluster: string, image: VMImage): VmImageSummary {
+  return {
+    cluster,
+    namespace: image.metadata.namespace!,
+    name: image.metadata.name!,
+    osType: image.spec.osType,
+    phase: image.status?.phase,
+    providerTypes: sectionsOf(image.spec.source),
+  };
+}
+
+export function toNetworkSummary(cluster: string, net: VMNetworkAttachment): VmNetworkSummary {
+  const types = sectionsOf(net.spec);
+  return {
+    cluster,
+    namespace: net.metadata.namespace!,
+    name: net.metadata.name!,
+    // A network without a hypervisor section (e.g. for the mock provider) fits every provider.
+    providerTypes: types.length ? types : PROVIDER_TYPE_KEYS,
+    ipAllocation: net.spec.ipAllocation?.type,
+  };
+}
