@@ -48,12 +48,17 @@ import type { Placement } from './placement';
 import { instanceUuidFor } from './vm-locator';
 
 const DEFAULT_BOOT_DISK_GIB = 20;
+/** vCenter's limit for inventory names. */
+const MAX_NAME_LENGTH = 80;
 
 export async function createVm(
   vs: VSphereContext,
   ctx: CallContext,
   input: CreateInput,
 ): Promise<CreateResult> {
+  if (input.name.length > MAX_NAME_LENGTH) {
+    throw invalidArgument('name', `vSphere names are at most ${MAX_NAME_LENGTH} characters`);
+  }
   const id = instanceUuidFor(input.owner.uid);
   const source = input.image.source.vsphere;
   if (source?.contentLibrary) {

@@ -2,7 +2,7 @@
 // VirtualDeviceConfigSpecs that add or change disks and NICs.
 import { invalidArgument } from '@virtrigaud/provider-sdk';
 import type { MoRef } from '../vim25/moref';
-import { toSoapValue } from '../vim25/soap-value';
+import { toSoapValue, withFields } from '../vim25/soap-value';
 import { childText, children, type SoapValue, typed, type XmlNode, xsiType } from '../vim25/xml';
 
 export interface Device {
@@ -124,11 +124,12 @@ export function newDisk(disk: NewDisk): SoapValue {
 
 /** Grows an existing disk: the device as vCenter returned it, with the new capacity. */
 export function growDisk(disk: Device, sizeGiB: number): SoapValue {
-  const device = toSoapValue(disk.node) as { value: Record<string, SoapValue> };
-  const fields = device.value;
-  fields.capacityInKB = sizeGiB * KIB_PER_GIB;
-  if ('capacityInBytes' in fields) fields.capacityInBytes = sizeGiB * KIB_PER_GIB * 1024;
-  return { operation: 'edit', device: device as unknown as SoapValue };
+  const changes: Record<string, SoapValue> = { capacityInKB: sizeGiB * KIB_PER_GIB };
+  // Newer vCenters report both; they must agree or the edit is rejected.
+  if (children(disk.node, 'capacityInBytes').length > 0) {
+    changes.capacityInBytes = sizeGiB * KIB_PER_GIB * 1024;
+  }
+  return { operation: 'edit', device: withFields(toSoapValue(disk.node), changes) };
 }
 
 const NIC_TYPES: Record<string, string> = {
@@ -179,13 +180,9 @@ export function newNic(key: number, type: string, backing: NicBacking, mac?: str
 
 /** Points an existing NIC (e.g. a template's) at another network, keeping everything else. */
 export function rewireNic(nic: Device, backing: NicBacking, mac?: string): SoapValue {
-  const device = toSoapValue(nic.node) as { value: Record<string, SoapValue> };
-  device.value.backing = backingValue(backing);
-  if (mac) {
-    device.value.addressType = 'manual';
-    device.value.macAddress = mac;
-  }
-  return { operation: 'edit', device: device as unknown as SoapValue };
+  const changes: Record<string, SoapValue> = { backing: backingValue(backing) };
+  if (mac) Object.assign(changes, { addressType: 'manual', macAddress: mac });
+  return { operation: 'edit', device: withFields(toSoapValue(nic.node), changes) };
 }
 
 export function removeDevice(device: Device): SoapValue {

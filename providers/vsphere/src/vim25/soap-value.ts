@@ -20,3 +20,20 @@ export function toSoapValue(node: XmlNode): SoapValue {
     Object.keys(fields).length === 0 && typeof textValue === 'string' ? textValue : fields;
   return objectType ? new Typed(objectType, content) : content;
 }
+
+/**
+ * A copy of an object value (plain or typed) with some fields replaced in place and new ones
+ * appended, so the WSDL order of what vCenter sent is kept.
+ */
+export function withFields(value: SoapValue, changes: Record<string, SoapValue>): SoapValue {
+  if (value instanceof Typed) return new Typed(value.type, withFields(value.value, changes));
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    value instanceof MoRef
+  ) {
+    throw new Error('withFields: not a data object');
+  }
+  return { ...value, ...changes };
+}
