@@ -25,7 +25,13 @@ export {
   type LogLevel,
   type RuntimeConfig,
 } from './config/runtime-config';
-export { PROVIDER_CONFIG_FILE, type TlsFiles } from './config/files';
+export {
+  PROVIDER_CONFIG_FILE,
+  readCredentials,
+  readProviderOptions,
+  readTlsFiles,
+  type TlsFiles,
+} from './config/files';
 export { parseDuration } from './config/duration';
 export { runProvider, type RunProviderOptions } from './runtime/run-provider';
 export {

@@ -91,6 +91,7 @@ export class CallRunner {
     echo.set(CORRELATION_ID_HEADER, correlationId);
     call.sendMetadata(echo);
     const log = this.deps.log.child({ correlationId, method: rpc });
+    log.debug('call started');
     const stopTimer = this.armTimeout(rpc, call, controller);
     const onCancel = () => controller.abort(new CancelledByClient('cancelled by the client'));
     call.once('cancelled', onCancel);

@@ -1,0 +1,201 @@
+// Runtime behaviour a user of the mock notices: health follows the hypervisor, TLS and mutual
+// TLS, the rate limit toward the hypervisor, and the metrics after a few calls.
+import { status } from '@grpc/grpc-js';
+import { PROVIDER_SERVICE_NAME } from '@virtrigaud/proto';
+import {
+  createProviderClient,
+  readTlsFiles,
+  startProviderServer,
+  type RunningProvider,
+} from '@virtrigaud/provider-sdk';
+import { createMockBackend, type MockBackend } from '../index';
+import { collectLogs } from './fixtures';
+import { makePki, type Pki } from './tls-fixtures';
+
+async function startWith(
+  backend: MockBackend,
+  extra: Partial<Parameters<typeof startProviderServer>[0]> = {},
+) {
+  return startProviderServer({
+    type: 'mock',
+    name: 'mock-runtime',
+    endpoint: 'https://user:pass@hypervisor.example:8443/sdk',
+    createBackend: () => backend,
+    logDestination: collectLogs(),
+    ...extra,
+  });
+}
+
+/** Polls until `read` returns `expected` (health changes are asynchronous). */
+async function eventually<T>(
+  read: () => Promise<T>,
+  expected: T,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let last = await read(); last !== expected; last = await read()) {
+    if (Date.now() > deadline)
+      throw new Error(`still ${String(last)}, expected ${String(expected)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('health follows the hypervisor', () => {
+  const backend = createMockBackend({ taskLatencyMs: 1 });
+  let provider: RunningProvider;
+  let client: ReturnType<typeof createProviderClient>;
+  beforeAll(async () => {
+    provider = await startWith(backend, { healthProbeIntervalMs: 50 });
+    client = createProviderClient(provider.address, { deadlineMs: 2_000 });
+  });
+  afterAll(async () => {
+    client.close();
+    await provider.stop();
+  });
+
+  const metric = async (pattern: RegExp) =>
+    pattern.test(await (await fetch(`${provider.metricsUrl}/metrics`)).text());
+  const readyz = async () => (await fetch(`${provider.metricsUrl}/readyz`)).status;
+
+  it('is SERVING, NOT_SERVING while the mock hypervisor is down, SERVING again when it returns', async () => {
+    expect(await client.health(PROVIDER_SERVICE_NAME)).toBe('SERVING');
+    expect(await readyz()).toBe(200);
+
+    await backend.setFaults({ down: true });
+    await eventually(() => client.health(PROVIDER_SERVICE_NAME), 'NOT_SERVING');
+    expect(await client.health('')).toBe('NOT_SERVING');
+    expect(await readyz()).toBe(503);
+    expect((await fetch(`${provider.metricsUrl}/healthz`)).status).toBe(200);
+    expect(await metric(/^provider_health_status\{provider="mock-runtime"\} 0$/m)).toBe(true);
+    expect(
+      await metric(/^provider_hypervisor_connection_status\{endpoint="hypervisor.example"\} 0$/m),
+    ).toBe(true);
+    expect(await client.validate()).toEqual({
+      ok: false,
+      message: expect.stringContaining('UNAVAILABLE'),
+    });
+    await expect(client.listVMs()).rejects.toMatchObject({ code: status.UNAVAILABLE });
+
+    await backend.setFaults({});
+    await eventually(() => client.health(PROVIDER_SERVICE_NAME), 'SERVING');
+    expect(await readyz()).toBe(200);
+    expect(await metric(/^provider_health_status\{provider="mock-runtime"\} 1$/m)).toBe(true);
+  });
+
+  it('counts VMs by state from the hypervisor for provider_vms_total', async () => {
+    const owner = { uid: 'uid-count', namespace: 'default', name: 'count' };
+    const created = await client.create({
+      name: 'count-me',
+      owner,
+      classJson: '{"cpu":1,"memory":"1Gi"}',
+      imageJson: '{"source":{"mock":{"name":"img"}}}',
+    });
+    await eventually(async () => (await client.taskStatus({ task: created.task })).done, true);
+    await provider.probeHealth();
+    expect(await metric(/^provider_vms_total\{state="stopped"\} 1$/m)).toBe(true);
+    expect(await metric(/^provider_vms_total\{state="running"\} 0$/m)).toBe(true);
+  });
+});
+
+describe('TLS and mutual TLS', () => {
+  let pki: Pki;
+  beforeAll(() => {
+    pki = makePki();
+  });
+
+  it('serves TLS to a client that trusts the CA', async () => {
+    const provider = await startWith(createMockBackend(), { tls: readTlsFiles(pki.serverOnlyDir) });
+    const client = createProviderClient(provider.address, {
+      tls: { ca: pki.ca, serverName: 'localhost' },
+    });
+    const plaintext = createProviderClient(provider.address, { deadlineMs: 2_000 });
+    try {
+      expect((await client.validate()).ok).toBe(true);
+      await expect(plaintext.validate()).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    } finally {
+      client.close();
+      plaintext.close();
+      await provider.stop();
+    }
+  });
+
+  it('under mutual TLS, accepts a client certificate from the CA and refuses a client without one', async () => {
+    const provider = await startWith(createMockBackend(), { tls: readTlsFiles(pki.mutualDir) });
+    const withCert = createProviderClient(provider.address, {
+      tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key },
+    });
+    const withoutCert = createProviderClient(provider.address, {
+      tls: { ca: pki.ca },
+      deadlineMs: 2_000,
+    });
+    try {
+      expect((await withCert.validate()).ok).toBe(true);
+      expect(await withCert.health(PROVIDER_SERVICE_NAME)).toBe('SERVING');
+      await expect(withoutCert.validate()).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    } finally {
+      withCert.close();
+      withoutCert.close();
+      await provider.stop();
+    }
+  });
+});
+
+describe('rate limit toward the hypervisor', () => {
+  it('lets a burst through, then makes calls wait for tokens (past their deadline)', async () => {
+    const provider = await startWith(createMockBackend(), { rateLimit: { qps: 1, burst: 3 } });
+    const client = createProviderClient(provider.address);
+    try {
+      for (let i = 0; i < 3; i += 1) await client.listVMs({}, { deadlineMs: 500 });
+      await expect(client.listVMs({}, { deadlineMs: 300 })).rejects.toMatchObject({
+        code: status.DEADLINE_EXCEEDED,
+      });
+      // Capabilities come from the provider itself, never from the hypervisor: not limited.
+      expect((await client.getCapabilities({}, { deadlineMs: 300 })).supportsSnapshots).toBe(true);
+    } finally {
+      client.close();
+      await provider.stop();
+    }
+  });
+});
+
+describe('metrics over HTTP', () => {
+  it('has the seed names and labels after a few calls, plus process metrics', async () => {
+    const provider = await startWith(createMockBackend());
+    const client = createProviderClient(provider.address);
+    try {
+      await client.validate();
+      await client.describe({ id: 'vm-404' });
+      await expect(client.power({ id: 'vm-404', op: 1 })).rejects.toMatchObject({
+        code: status.NOT_FOUND,
+      });
+      const response = await fetch(`${provider.metricsUrl}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      expect(text).toMatch(
+        /^provider_grpc_requests_total\{method="Validate",status="success"\} 1$/m,
+      );
+      expect(text).toMatch(
+        /^provider_grpc_requests_total\{method="Describe",status="success"\} 1$/m,
+      );
+      expect(text).toMatch(
+        /^provider_grpc_requests_total\{method="Power",status="NOT_FOUND"\} 1$/m,
+      );
+      expect(text).toMatch(
+        /^provider_grpc_request_duration_seconds\{quantile="0.95",method="Power"\} [0-9.e-]+$/m,
+      );
+      expect(text).toMatch(
+        /^provider_grpc_request_duration_seconds_count\{method="Describe"\} 1$/m,
+      );
+      expect(text).toMatch(/^provider_health_status\{provider="mock-runtime"\} 1$/m);
+      // The endpoint label is the host only: no scheme, user, password, port or path.
+      expect(text).toMatch(
+        /^provider_hypervisor_connection_status\{endpoint="hypervisor.example"\} 1$/m,
+      );
+      expect(text).not.toContain('pass');
+      expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    } finally {
+      client.close();
+      await provider.stop();
+    }
+  });
+});
