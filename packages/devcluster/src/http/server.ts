@@ -148,7 +148,6 @@ async function handleResource(
       };
       if (query.get('watch') === 'true' || query.get('watch') === '1') {
         return serveWatch(
-          req,
           res,
           objects,
           type,

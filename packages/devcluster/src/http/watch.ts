@@ -1,6 +1,6 @@
 // `?watch=true` streams: newline-delimited JSON watch events, resumable from a resourceVersion,
 // with bookmarks, initial events, and 410 Gone (as an ERROR event) when the version is too old.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ApiError } from '../api/errors';
 import { served, type ListOptions, type Objects } from '../api/objects';
 import { apiVersionOf, type ResourceType } from '../api/resource-type';
@@ -50,7 +50,6 @@ function serialize(object: StoredObject): string {
 }
 
 export function serveWatch(
-  req: IncomingMessage,
   res: ServerResponse,
   objects: Objects,
   type: ResourceType,
@@ -105,6 +104,8 @@ export function serveWatch(
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache, private',
   });
+  // Clients (client-go, client-node) consider the watch established once headers arrive.
+  res.flushHeaders();
 
   let backlog: StoreEvent[] = [];
   const initial: StoredObject[] = [];
@@ -125,8 +126,7 @@ export function serveWatch(
     }
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    send(JSON.stringify({ type: 'ERROR', object: error.toStatus() }));
-    res.end();
+    res.end(JSON.stringify({ type: 'ERROR', object: error.toStatus() }) + '\n');
     return;
   }
 
@@ -151,7 +151,7 @@ export function serveWatch(
   const timeout = setTimeout(
     () => {
       if (params.allowWatchBookmarks) bookmark();
-      res.end();
+      process.nextTick(() => res.end()); // after the corked bookmark is flushed
     },
     (params.timeoutSeconds ?? settings.defaultTimeoutSeconds) * 1000,
   );
@@ -161,5 +161,4 @@ export function serveWatch(
     clearTimeout(timeout);
   };
   res.on('close', stop);
-  req.on('close', stop);
 }

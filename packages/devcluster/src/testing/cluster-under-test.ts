@@ -42,9 +42,7 @@ export async function clusterUnderTest(options: DevClusterOptions = {}): Promise
 }
 
 /** The HTTP status of a failed client-node call, and its parsed Status body. */
-export async function failure(
-  call: Promise<unknown>,
-): Promise<{
+export async function failure(call: Promise<unknown>): Promise<{
   code: number;
   status: { reason?: string; message?: string; details?: { causes?: { field?: string }[] } };
 }> {

@@ -1,0 +1,283 @@
+// CustomResourceDefinitions: dynamic registration, OpenAPI v3 validation with field paths,
+// defaulting, pruning, CEL rules, the status subresource, printer columns, and cleanup.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  clusterUnderTest,
+  eventually,
+  failure,
+  type ClusterUnderTest,
+} from '../testing/cluster-under-test';
+import { typed, widgetCrd } from '../testing/fixtures';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- custom objects are untyped JSON */
+
+let cluster: ClusterUnderTest;
+let crds: ApiextensionsV1Api;
+let objects: CustomObjectsApi;
+let namespace: string;
+const widgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'widgets' };
+const widget = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'test.virtrigaud.io/v1',
+  kind: 'Widget',
+  metadata: { name },
+  spec,
+});
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+beforeAll(async () => {
+  cluster = await clusterUnderTest();
+  crds = cluster.kc.makeApiClient(ApiextensionsV1Api);
+  objects = cluster.kc.makeApiClient(CustomObjectsApi);
+  namespace = await cluster.newNamespace('crd');
+  await crds.createCustomResourceDefinition({ body: typed(widgetCrd()) });
+  await eventually(async () =>
+    (
+      await crds.readCustomResourceDefinition({ name: 'widgets.test.virtrigaud.io' })
+    ).status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+      ? true
+      : undefined,
+  );
+});
+afterAll(async () => {
+  await crds
+    ?.deleteCustomResourceDefinition({ name: 'widgets.test.virtrigaud.io' })
+    .catch(() => undefined);
+  await cluster?.stop();
+});
+
+it('serves the new resource in discovery once the CRD is established', async () => {
+  const response = await fetch(
+    `${cluster.kc.getCurrentCluster()!.server}/apis/test.virtrigaud.io/v1`,
+  );
+  const list = (await response.json()) as any;
+  expect(list.resources.map((r: any) => r.name)).toEqual(
+    expect.arrayContaining(['widgets', 'widgets/status', 'widgets/scale']),
+  );
+  expect(list.resources.find((r: any) => r.name === 'widgets')).toMatchObject({
+    kind: 'Widget',
+    namespaced: true,
+    shortNames: ['wdg'],
+  });
+});
+
+it('applies schema defaults, including inside list items', async () => {
+  const created = (await objects.createNamespacedCustomObject({
+    ...widgets,
+    namespace,
+    body: widget('defaults', { size: 1, parts: [{ name: 'bolt' }] }),
+  })) as any;
+  expect(created.spec).toEqual({
+    size: 1,
+    max: 10,
+    color: 'red',
+    owner: 'nobody',
+    parts: [{ name: 'bolt', count: 1 }],
+  });
+  expect(created.metadata.generation).toBe(1);
+});
+
+it('rejects invalid objects with 422 naming every field', async () => {
+  const { code, status } = await failure(
+    objects.createNamespacedCustomObject({
+      ...widgets,
+      namespace,
+      body: widget('bad', {
+        size: -1,
+        color: 'pink',
+        name: 'UPPER',
+        parts: [{ name: 'a' }, { name: 'a' }],
+      }),
+    }),
+  );
+  expect(code).toBe(422);
+  expect(status.reason).toBe('Invalid');
+  const fields = status.details?.causes?.map((c) => c.field);
+  expect(fields).toEqual(
+    expect.arrayContaining(['spec.size', 'spec.color', 'spec.name', 'spec.parts[1]']),
+  );
+  expect(status.message).toMatch(/^Widget\.test\.virtrigaud\.io "bad" is invalid: \[/);
+  expect(status.message).toContain(
+    'spec.color: Unsupported value: "pink": supported values: "red", "green", "blue"',
+  );
+  const missing = await failure(
+    objects.createNamespacedCustomObject({ ...widgets, namespace, body: widget('missing', {}) }),
+  );
+  expect(missing.status.message).toContain('spec.size: Required value');
+});
+
+it('enforces x-kubernetes-validations CEL rules, including transition rules', async () => {
+  const broken = await failure(
+    objects.createNamespacedCustomObject({
+      ...widgets,
+      namespace,
+      body: widget('cel', { size: 5, max: 2 }),
+    }),
+  );
+  expect(broken.code).toBe(422);
+  expect(broken.status.message).toContain(
+    'spec.max: Invalid value: "object": max must be at least size',
+  );
+  await objects.createNamespacedCustomObject({
+    ...widgets,
+    namespace,
+    body: widget('owned', { size: 1, owner: 'alice' }),
+  });
+  const changed = await failure(
+    objects.patchNamespacedCustomObject(
+      { ...widgets, namespace, name: 'owned', body: { spec: { owner: 'bob' } } },
+      mergePatch,
+    ),
+  );
+  expect(changed.code).toBe(422);
+  expect(changed.status.message).toContain('owner is immutable');
+});
+
+it('prunes unknown fields, and rejects them with fieldValidation=Strict', async () => {
+  const created = (await objects.createNamespacedCustomObject({
+    ...widgets,
+    namespace,
+    body: widget('prune', { size: 1, bogus: true }),
+  })) as any;
+  expect(created.spec.bogus).toBeUndefined();
+  const { code, status } = await failure(
+    objects.createNamespacedCustomObject({
+      ...widgets,
+      namespace,
+      body: widget('strict', { size: 1, bogus: true }),
+      fieldValidation: 'Strict',
+    }),
+  );
+  expect(code).toBe(400);
+  expect(status.message).toContain('unknown field "spec.bogus"');
+});
+
+it('keeps spec and status apart through the status subresource', async () => {
+  const created = (await objects.createNamespacedCustomObject({
+    ...widgets,
+    namespace,
+    body: { ...widget('status', { size: 1 }), status: { phase: 'ignored' } },
+  })) as any;
+  expect(created.status).toBeUndefined();
+  const withStatus = (await objects.patchNamespacedCustomObjectStatus(
+    {
+      ...widgets,
+      namespace,
+      name: 'status',
+      body: { status: { phase: 'Ready' }, spec: { size: 9 } },
+    },
+    mergePatch,
+  )) as any;
+  expect(withStatus.status.phase).toBe('Ready');
+  expect(withStatus.spec.size).toBe(1);
+  expect(withStatus.metadata.generation).toBe(1);
+  const mainUpdate = (await objects.patchNamespacedCustomObject(
+    {
+      ...widgets,
+      namespace,
+      name: 'status',
+      body: { spec: { size: 2 }, status: { phase: 'Hacked' } },
+    },
+    mergePatch,
+  )) as any;
+  expect(mainUpdate.status.phase).toBe('Ready');
+  expect(mainUpdate.spec.size).toBe(2);
+  expect(mainUpdate.metadata.generation).toBe(2);
+});
+
+it('prints additionalPrinterColumns in server-side tables', async () => {
+  await objects.createNamespacedCustomObject({
+    ...widgets,
+    namespace,
+    body: widget('table', { size: 3, color: 'blue' }),
+  });
+  const response = await fetch(
+    `${cluster.kc.getCurrentCluster()!.server}/apis/test.virtrigaud.io/v1/namespaces/${namespace}/widgets/table`,
+    {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    },
+  );
+  const table = (await response.json()) as any;
+  expect(table.kind).toBe('Table');
+  expect(table.columnDefinitions.map((c: any) => c.name)).toEqual([
+    'Name',
+    'Size',
+    'Color',
+    'Phase',
+  ]);
+  expect(table.rows[0].cells).toEqual(['table', 3, 'blue', null]);
+});
+
+it('deletes every custom object with its CRD', async () => {
+  const crd = widgetCrd();
+  crd.metadata.name = 'gadgets.test.virtrigaud.io';
+  crd.spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' };
+  await crds.createCustomResourceDefinition({ body: typed(crd) });
+  const gadgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'gadgets' };
+  await eventually(() => objects.listNamespacedCustomObject({ ...gadgets, namespace }));
+  await objects.createNamespacedCustomObject({
+    ...gadgets,
+    namespace,
+    body: {
+      apiVersion: 'test.virtrigaud.io/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g' },
+      spec: { size: 1 },
+    },
+  });
+  await crds.deleteCustomResourceDefinition({ name: 'gadgets.test.virtrigaud.io' });
+  await eventually(
+    async () =>
+      (await failure(crds.readCustomResourceDefinition({ name: 'gadgets.test.virtrigaud.io' })))
+        .code === 404
+        ? true
+        : undefined,
+    20_000,
+    'the CRD to go',
+  );
+  expect((await failure(objects.listNamespacedCustomObject({ ...gadgets, namespace }))).code).toBe(
+    404,
+  );
+});
+
+it('rejects a CRD whose name does not match its group and plural', async () => {
+  const crd = widgetCrd();
+  crd.metadata.name = 'wrong.test.virtrigaud.io';
+  const { code, status } = await failure(crds.createCustomResourceDefinition({ body: typed(crd) }));
+  expect(code).toBe(422);
+  expect(status.details?.causes?.map((c) => c.field)).toContain('metadata.name');
+});
+
+const crdDir = path.resolve(__dirname, '..', '..', '..', '..', 'operator', 'config', 'crd');
+const manifests = fs.existsSync(crdDir)
+  ? fs.readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))
+  : [];
+(manifests.length ? it : it.skip)(
+  `accepts every CRD in operator/config/crd (${manifests.length} files) and serves its kind`,
+  async () => {
+    for (const file of manifests) {
+      const crd = parse(fs.readFileSync(path.join(crdDir, file), 'utf8'));
+      await crds.createCustomResourceDefinition({ body: typed(crd) }).catch(async (error) => {
+        if (error.code !== 409) throw error;
+      });
+      const version = crd.spec.versions.find((v: any) => v.served).name;
+      await eventually(
+        () =>
+          objects.listClusterCustomObject({
+            group: crd.spec.group,
+            version,
+            plural: crd.spec.names.plural,
+          }),
+        10_000,
+        `${crd.spec.names.plural} to be served`,
+      );
+    }
+  },
+);
