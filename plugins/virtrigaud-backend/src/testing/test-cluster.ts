@@ -1,0 +1,159 @@
+// Test support shared by the VirtRigaud Backstage packages: a devcluster with the VirtRigaud CRDs
+// installed, fixtures of the kinds, and a deadline-bound wait. With KUBECONFIG_E2E the same tests
+// run against a real cluster that has the CRDs installed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient, Resources, type KubeObject } from '@virtrigaud/operator';
+
+const CRDS = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
+const NAMESPACES = {
+  group: '',
+  version: 'v1',
+  plural: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+};
+
+export interface TestCluster {
+  kubeconfigPath: string;
+  client: KubeClient;
+  kubeConfig: KubeConfig;
+  /** A fresh namespace for one test file. */
+  newNamespace(prefix: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function crdDir(): string {
+  return path.join(
+    path.dirname(require.resolve('@virtrigaud/operator/package.json')),
+    'config',
+    'crd',
+  );
+}
+
+export async function startTestCluster(): Promise<TestCluster> {
+  const external = process.env.KUBECONFIG_E2E;
+  // Loaded lazily: only the test runs need the devcluster package.
+  const devcluster = external
+    ? undefined
+    : await (await import('@virtrigaud/devcluster')).startDevCluster();
+  const kubeconfigPath = external ?? devcluster!.kubeconfigPath;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfigPath);
+  const client = new KubeClient(kubeConfig, undefined, 'virtrigaud-tests');
+  if (devcluster) {
+    for (const file of fs.readdirSync(crdDir()).filter((f) => f.endsWith('.yaml'))) {
+      const { parse } = await import('yaml');
+      await client.create(
+        CRDS,
+        parse(fs.readFileSync(path.join(crdDir(), file), 'utf8')) as KubeObject,
+      );
+    }
+  }
+  const created: string[] = [];
+  return {
+    kubeconfigPath,
+    client,
+    kubeConfig,
+    async newNamespace(prefix) {
+      const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+      await client.create(NAMESPACES, { metadata: { name } });
+      created.push(name);
+      return name;
+    },
+    async stop() {
+      if (devcluster) return devcluster.stop();
+      for (const name of created) await client.delete(NAMESPACES, '', name);
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const API_VERSION = 'infra.virtrigaud.io/v1beta1';
+
+/** A mock Provider with a class, an image and a network next to it. */
+export async function createCatalogue(client: KubeClient, namespace: string, provider = 'lab') {
+  const meta = (name: string) => ({ name, namespace });
+  await client.create(Resources.Provider, {
+    apiVersion: API_VERSION,
+    kind: 'Provider',
+    metadata: {
+      ...meta(provider),
+      annotations: { 'backstage.io/owner': 'group:default/platform' },
+    },
+    spec: { type: 'mock', endpoint: 'mock://lab' },
+  } as KubeObject);
+  await client.create(Resources.VMClass, {
+    apiVersion: API_VERSION,
+    kind: 'VMClass',
+    metadata: meta('small'),
+    spec: { cpu: 2, memory: '4Gi' },
+  } as KubeObject);
+  await client.create(Resources.VMImage, {
+    apiVersion: API_VERSION,
+    kind: 'VMImage',
+    metadata: meta('ubuntu'),
+    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
+  } as KubeObject);
+  await client.create(Resources.VMImage, {
+    apiVersion: API_VERSION,
+    kind: 'VMImage',
+    metadata: meta('vsphere-only'),
+    spec: { source: { vsphere: { templateName: 'ubuntu-tpl' } } },
+  } as KubeObject);
+  await client.create(Resources.VMNetworkAttachment, {
+    apiVersion: API_VERSION,
+    kind: 'VMNetworkAttachment',
+    metadata: meta('lan'),
+    spec: { ipAllocation: { type: 'DHCP' } },
+  } as KubeObject);
+}
+
+export function vmManifest(
+  namespace: string,
+  name: string,
+  extra: { owner?: string; provider?: string } = {},
+) {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'VirtualMachine',
+    metadata: {
+      name,
+      namespace,
+      ...(extra.owner ? { annotations: { 'backstage.io/owner': extra.owner } } : {}),
+    },
+    spec: {
+      providerRef: { name: extra.provider ?? 'lab' },
+      classRef: { name: 'small' },
+      imageRef: { name: 'ubuntu' },
+    },
+  } as KubeObject;
+}
