@@ -16,6 +16,8 @@ import {
 } from './xml';
 
 const SESSION_COOKIE = 'vmware_soap_session';
+/** A login nobody waits for any more still ends (and frees the single-flight slot). */
+const LOGIN_TIMEOUT_MS = 60_000;
 /** The oldest API we speak; the session then uses the version the server reports. */
 const BOOTSTRAP_VERSION = '6.5';
 
@@ -156,15 +158,19 @@ export class Vim25Client {
     return true;
   }
 
-  /** Logs in once even when many calls notice the missing session at the same time. */
+  /**
+   * Logs in once even when many calls notice the missing session at the same time. The login
+   * itself is not tied to the first caller's signal (others wait for it too), but every caller
+   * stops waiting when its own signal fires.
+   */
   private login(signal?: AbortSignal): Promise<void> {
-    this.loggingIn ??= this.doLogin(signal).finally(() => {
+    this.loggingIn ??= this.doLogin().finally(() => {
       this.loggingIn = undefined;
     });
-    return this.loggingIn;
+    return untilAborted(this.loggingIn, signal);
   }
 
-  private async doLogin(signal?: AbortSignal): Promise<void> {
+  private async doLogin(): Promise<void> {
     const content = this.content!;
     this.cookie = undefined;
     try {
@@ -172,7 +178,7 @@ export class Vim25Client {
         'Login',
         content.sessionManager,
         { userName: this.options.username, password: this.options.password },
-        signal,
+        AbortSignal.timeout(LOGIN_TIMEOUT_MS),
       );
     } catch (err) {
       if (err instanceof SoapFault) throw toProviderError(err, 'login');
@@ -223,4 +229,15 @@ export class Vim25Client {
       this.transport.close();
     }
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
