@@ -108,3 +108,18 @@ export class OpenApi {
     };
   }
 }
+
+/**
+ * /openapi/v2 as kubectl requests it (gnostic protobuf): an empty document, `swagger: "2.0"` and
+ * an info block. kubectl falls back to it for client-side validation of `kind: List` manifests and
+ * skips kinds it has no schema for, as with CRDs on a real server.
+ */
+export function openApiV2Protobuf(): Buffer {
+  const field = (number: number, value: Buffer) =>
+    Buffer.concat([Buffer.from([(number << 3) | 2, value.length]), value]);
+  const info = Buffer.concat([
+    field(1, Buffer.from('Kubernetes')),
+    field(2, Buffer.from('v1.32.0-devcluster')),
+  ]);
+  return Buffer.concat([field(1, Buffer.from('2.0')), field(2, info)]);
+}

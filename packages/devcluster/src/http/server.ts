@@ -21,7 +21,7 @@ import {
   apiVersions,
   VERSION_INFO,
 } from './discovery';
-import type { OpenApi } from './openapi';
+import { openApiV2Protobuf, type OpenApi } from './openapi';
 import { metadataList, partialMetadata, representationOf, table } from './representation';
 import { parseRoute, type ResourceRoute } from './route';
 import { toScale, updateFromScale } from './scale';
@@ -99,6 +99,12 @@ async function handle(
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         return void res.end('ok');
       }
+      if (route.path === '/openapi/v2') {
+        res.writeHead(200, {
+          'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        });
+        return void res.end(openApiV2Protobuf());
+      }
       if (route.path.startsWith('/openapi/')) return found(context.openapi.document(route.path));
       return sendError(res, pathNotFound());
   }
@@ -139,6 +145,20 @@ async function handleResource(
   if (type.namespaced && namespace === undefined && (name !== undefined || method !== 'GET'))
     throw pathNotFound();
   const representation = representationOf(req.headers.accept);
+  const bodyType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (
+    (method === 'POST' || method === 'PUT') &&
+    bodyType &&
+    bodyType !== 'application/json' &&
+    bodyType !== '*/*'
+  ) {
+    // Only JSON bodies: Kubernetes' protobuf encoding is not implemented.
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json (got ${bodyType})`,
+    );
+  }
 
   if (name === undefined) {
     if (method === 'GET') {

@@ -9,6 +9,7 @@ import {
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- watch events carry untyped JSON
 type Seen = { type: string; name?: string; resourceVersion?: string; object: any };
 
 /** Starts a watch and collects its events until stopped. */

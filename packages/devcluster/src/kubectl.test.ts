@@ -1,0 +1,173 @@
+// kubectl as an independent client: apply, get (with CRD printer columns), get -w, describe,
+// patch --type merge, delete.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clusterUnderTest, eventually, type ClusterUnderTest } from './testing/cluster-under-test';
+import { widgetCrd } from './testing/fixtures';
+
+const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((file) => fs.existsSync(file));
+if (!KUBECTL)
+  console.warn(
+    'kubectl is not installed on this machine: skipping the kubectl compatibility tests',
+  );
+const run = promisify(execFile);
+
+(KUBECTL ? describe : describe.skip)('kubectl against the cluster', () => {
+  let cluster: ClusterUnderTest;
+  let namespace: string;
+  let dir: string;
+  const kubectl = async (...args: string[]) =>
+    (await run(KUBECTL!, ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, ...args]))
+      .stdout;
+
+  beforeAll(async () => {
+    cluster = await clusterUnderTest();
+    namespace = await cluster.newNamespace('kubectl');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-test-'));
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies, re-applies and reads back built-in objects', async () => {
+    const file = path.join(dir, 'app.json');
+    const manifest = (replicas: number, value: string) => ({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'settings' },
+          data: { mode: value },
+        },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web' },
+          spec: {
+            replicas,
+            selector: { matchLabels: { app: 'web' } },
+            template: {
+              metadata: { labels: { app: 'web' } },
+              spec: { containers: [{ name: 'web', image: 'example.com/web:v1' }] },
+            },
+          },
+        },
+      ],
+    });
+    fs.writeFileSync(file, JSON.stringify(manifest(1, 'a')));
+    expect(await kubectl('apply', '-f', file)).toMatch(
+      /configmap\/settings created[\s\S]*deployment.apps\/web created/,
+    );
+    fs.writeFileSync(file, JSON.stringify(manifest(2, 'b')));
+    expect(await kubectl('apply', '-f', file)).toMatch(
+      /configmap\/settings configured[\s\S]*deployment.apps\/web configured/,
+    );
+    expect(await kubectl('get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}')).toBe('b');
+    expect(
+      await kubectl(
+        'get',
+        'deployment',
+        'web',
+        '-o',
+        'jsonpath={.spec.replicas} {.metadata.generation}',
+      ),
+    ).toBe('2 2');
+    expect(await kubectl('get', 'configmaps')).toMatch(
+      /^NAME\s+DATA\s+AGE\n(.*\n)*settings\s+1\s+/m,
+    );
+  });
+
+  it('shows CRD printer columns, patches with --type merge and describes', async () => {
+    const crdFile = path.join(dir, 'crd.json');
+    fs.writeFileSync(crdFile, JSON.stringify(widgetCrd()));
+    await kubectl('apply', '-f', crdFile);
+    await eventually(() => kubectl('get', 'widgets'), 10_000, 'widgets to be served');
+    const widgetFile = path.join(dir, 'widget.json');
+    fs.writeFileSync(
+      widgetFile,
+      JSON.stringify({
+        apiVersion: 'test.virtrigaud.io/v1',
+        kind: 'Widget',
+        metadata: { name: 'w1' },
+        spec: { size: 3, color: 'green' },
+      }),
+    );
+    await kubectl('apply', '-f', widgetFile);
+    expect(await kubectl('get', 'wdg')).toMatch(/NAME\s+SIZE\s+COLOR\s+PHASE\nw1\s+3\s+green/);
+    await kubectl(
+      'patch',
+      'widget',
+      'w1',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { color: 'blue' } }),
+    );
+    expect(await kubectl('get', 'widget', 'w1', '-o', 'jsonpath={.spec.color}')).toBe('blue');
+    expect(await kubectl('describe', 'widget', 'w1')).toMatch(/Name:\s+w1[\s\S]*Color:\s+blue/);
+    await expect(
+      kubectl(
+        'patch',
+        'widget',
+        'w1',
+        '--type',
+        'merge',
+        '-p',
+        JSON.stringify({ spec: { color: 'pink' } }),
+      ),
+    ).rejects.toThrow(/spec.color: Unsupported value: "pink"/);
+  });
+
+  it('follows changes with get -w and deletes', async () => {
+    const file = path.join(dir, 'watched.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'watched' },
+        data: { a: '1' },
+      }),
+    );
+    await kubectl('apply', '-f', file);
+    const watcher = spawn(KUBECTL!, [
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      namespace,
+      'get',
+      'configmap',
+      'watched',
+      '-w',
+      '-o',
+      'jsonpath={.data.a}{"\\n"}',
+    ]);
+    let output = '';
+    watcher.stdout.on('data', (chunk) => (output += chunk));
+    try {
+      await eventually(
+        () => (output.includes('1') ? true : undefined),
+        10_000,
+        'the initial object',
+      );
+      await kubectl('patch', 'configmap', 'watched', '--type', 'merge', '-p', '{"data":{"a":"2"}}');
+      await eventually(
+        () => (output.split('\n').includes('2') ? true : undefined),
+        10_000,
+        'the change',
+      );
+    } finally {
+      watcher.kill();
+    }
+    expect(await kubectl('delete', 'configmap', 'watched')).toContain(
+      'configmap "watched" deleted',
+    );
+    await expect(kubectl('get', 'configmap', 'watched')).rejects.toThrow(/NotFound|not found/);
+  });
+});
