@@ -42,6 +42,11 @@ export class Authenticator {
     private readonly users: SimUser[],
   ) {}
 
+  /** Ages every ticket issued so far past its lifetime, as two hours passing would. */
+  expireTickets(): void {
+    for (const ticket of this.tickets.values()) ticket.issuedAt = -Infinity;
+  }
+
   login(username: string, password: string): Record<string, string> {
     const user = this.users.find((u) => u.username === username && u.password === password);
     if (!user) throw new PveError(401, 'authentication failure');

@@ -1,0 +1,166 @@
+// The simulator at the HTTP level, with a plain HTTPS client: Proxmox's envelopes and status
+// codes, token/ticket/CSRF checks, UPIDs, and 501 for what it does not model.
+import https from 'node:https';
+import {
+  startSimulatedCluster,
+  TOKEN_ID,
+  USERNAME,
+  type SimulatedCluster,
+} from '../testing/fixture';
+
+let cluster: SimulatedCluster;
+
+beforeAll(async () => {
+  cluster = await startSimulatedCluster();
+});
+
+afterAll(() => cluster.stop());
+
+interface Answer {
+  status: number;
+  reason: string;
+  body: Record<string, unknown>;
+}
+
+function call(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; form?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `${cluster.sim.url}/api2/json${path}`,
+      {
+        method,
+        ca: cluster.certificate.cert,
+        headers: {
+          ...(options.form !== undefined
+            ? { 'Content-Type': 'application/x-www-form-urlencoded' }
+            : {}),
+          ...options.headers,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            reason: response.statusMessage!,
+            body: JSON.parse(text),
+          }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(options.form);
+  });
+}
+
+const token = () => ({ Authorization: `PVEAPIToken=${TOKEN_ID}=${cluster.tokenSecret}` });
+
+describe('Proxmox simulator over HTTPS', () => {
+  it('wraps answers in {"data": ...}', async () => {
+    const answer = await call('GET', '/cluster/resources?type=vm', { headers: token() });
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ vmid: 9000, template: 1 })]),
+    );
+  });
+
+  it('answers 401 without credentials or with a wrong token', async () => {
+    expect((await call('GET', '/version')).status).toBe(401);
+    const wrong = await call('GET', '/version', {
+      headers: { Authorization: `PVEAPIToken=${TOKEN_ID}=nope` },
+    });
+    expect(wrong).toMatchObject({ status: 401, body: { data: null } });
+  });
+
+  it('answers 400 with per-parameter errors in Proxmox shape', async () => {
+    const answer = await call('POST', '/nodes/pve1/qemu/9000/clone', {
+      headers: token(),
+      form: 'newid=abc&bogus=1',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.reason).toBe('Parameter verification failed.');
+    expect(answer.body).toEqual({
+      data: null,
+      message: 'Parameter verification failed.\n',
+      errors: {
+        newid: "type check ('integer') failed - got 'abc'",
+        bogus:
+          'property is not defined in schema and the schema does not allow additional properties',
+      },
+    });
+  });
+
+  it('requires the CSRF token for writes with a ticket, not for reads', async () => {
+    const login = await call('POST', '/access/ticket', {
+      form: new URLSearchParams({ username: USERNAME, password: cluster.password }).toString(),
+    });
+    const { ticket, CSRFPreventionToken } = login.body.data as Record<string, string>;
+    const cookie = { Cookie: `PVEAuthCookie=${encodeURIComponent(ticket)}` };
+    expect((await call('GET', '/version', { headers: cookie })).status).toBe(200);
+    const withoutCsrf = await call('POST', '/nodes/pve1/qemu/9000/status/start', {
+      headers: cookie,
+      form: '',
+    });
+    expect(withoutCsrf).toMatchObject({
+      status: 401,
+      reason: 'Permission denied - invalid csrf token',
+    });
+    const withCsrf = await call('POST', '/nodes/pve1/qemu/9000/status/start', {
+      headers: { ...cookie, CSRFPreventionToken },
+      form: '',
+    });
+    // Authenticated: now Proxmox's own rule applies (templates cannot start).
+    expect(withCsrf).toMatchObject({
+      status: 500,
+      reason: "you can't start a vm if it's a template",
+    });
+  });
+
+  it('answers async calls with a UPID that task status resolves', async () => {
+    const clone = await call('POST', '/nodes/pve1/qemu/9000/clone', {
+      headers: token(),
+      form: 'newid=555&name=upid-check',
+    });
+    const upid = clone.body.data as string;
+    expect(upid).toMatch(
+      /^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmclone:9000:virtrigaud@pve!provider:$/,
+    );
+    const status = await call('GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, {
+      headers: token(),
+    });
+    expect(status.body.data).toMatchObject({
+      upid,
+      node: 'pve1',
+      type: 'qmclone',
+      status: expect.stringMatching(/running|stopped/),
+    });
+  });
+
+  it('answers 501 for methods Proxmox lacks and for endpoints the simulator does not model', async () => {
+    const unknown = await call('GET', '/nodes/pve1/qemu/100/nonsense', { headers: token() });
+    expect(unknown).toMatchObject({
+      status: 501,
+      reason: "Method 'GET /nodes/pve1/qemu/100/nonsense' not implemented",
+    });
+    const notModeled = await call('GET', '/nodes/pve1/qemu/100/rrddata?timeframe=hour', {
+      headers: token(),
+    });
+    expect(notModeled.status).toBe(501);
+    expect(notModeled.reason).toMatch(/in the Proxmox API but not modeled by the simulator/);
+  });
+
+  it('records every request with its template and parameter names, never values', async () => {
+    const last = cluster.sim.requests.at(-1)!;
+    expect(last).toMatchObject({
+      method: 'GET',
+      template: '/nodes/{node}/qemu/{vmid}/rrddata',
+      parameterNames: ['timeframe'],
+      status: 501,
+    });
+    expect(JSON.stringify(cluster.sim.requests)).not.toContain(cluster.password);
+  });
+});
