@@ -1,0 +1,169 @@
+// Making a VM from a source (a template for Create, a VM for Clone), keyed by its owner uid:
+//   1. find a VM stamped with the owner (tag, then name + description): done, or finish its setup;
+//      a VM with the name and another (or no) owner is ALREADY_EXISTS;
+//   2. clone into the next free VMID, with the owner stamped in the description by the clone call
+//      itself, retrying with a new VMID when another client took it meanwhile;
+//   3. configure: hardware, NICs, cloud-init, data disks, boot disk size; finally drop the
+//      `provisioning: pending` mark. A retry after a crash anywhere resumes at step 3.
+import { alreadyExists, type CallContext, type Owner, type VMDisk } from '@virtrigaud/provider-sdk';
+import { setTimeout as delay } from 'node:timers/promises';
+import { apiPath } from '../client/pve-client';
+import { PveApiError } from '../client/errors';
+import { waitForTask } from '../client/tasks';
+import type { PveContext } from './context';
+import { planDisks, storageId } from './disks';
+import { hasTag, ownerDescription, ownerTag, readOwner, tagList } from './owner';
+import { qemuResources, readConfig, vmPath, type VmConfig, type VmResource } from './resources';
+import { needsCloudInit, type ConfigParams } from './vm-params';
+
+export interface ProvisionRequest {
+  /** Request field holding the name, for error messages (`name`, `target_name`). */
+  nameField: string;
+  name: string;
+  owner: Owner;
+  tags: string[];
+  source: VmResource;
+  linked: boolean;
+  node: string;
+  storage?: string;
+  /** Config parameters to apply after the clone (hardware, NICs, cloud-init). */
+  params: ConfigParams;
+  disks: VMDisk[];
+  disksField: string;
+  bootSizeGiB?: number;
+}
+
+const CLONE_ATTEMPTS = 5;
+const LOCK_POLL_MS = 50;
+
+export async function provision(
+  pve: PveContext,
+  ctx: CallContext,
+  req: ProvisionRequest,
+): Promise<{ id: string }> {
+  const existing = await findOwned(pve, req, ctx.signal);
+  if (existing) {
+    if (existing.pending) await configure(pve, ctx, existing.vm, req);
+    return { id: String(existing.vm.vmid) };
+  }
+  const vm = await cloneWithFreshId(pve, ctx, req);
+  await configure(pve, ctx, vm, req);
+  return { id: String(vm.vmid) };
+}
+
+async function findOwned(
+  pve: PveContext,
+  req: ProvisionRequest,
+  signal: AbortSignal,
+): Promise<{ vm: VmResource; pending: boolean } | undefined> {
+  const vms = (await qemuResources(pve, signal)).filter((vm) => !vm.template);
+  const tag = ownerTag(req.owner.uid);
+  const candidates = [
+    ...vms.filter((vm) => tag && hasTag(vm.tags, tag)),
+    ...vms.filter((vm) => vm.name === req.name),
+  ];
+  for (const vm of new Set(candidates)) {
+    const stamp = readOwner((await readConfig(pve, vm, signal)).description);
+    if (stamp.uid === req.owner.uid) return { vm, pending: stamp.pending };
+    if (vm.name === req.name) {
+      const who = stamp.uid ? 'another owner' : 'nobody managed by VirtRigaud';
+      throw alreadyExists(
+        `${req.nameField}: a VM named "${req.name}" already exists (VMID ${vm.vmid}, owned by ${who})`,
+      );
+    }
+  }
+  return undefined;
+}
+
+async function cloneWithFreshId(
+  pve: PveContext,
+  ctx: CallContext,
+  req: ProvisionRequest,
+): Promise<VmResource> {
+  for (let attempt = 1; ; attempt++) {
+    const newid = Number(await pve.client.get<string | number>('/cluster/nextid', {}, ctx.signal));
+    try {
+      const upid = await pve.client.post<string>(
+        apiPath`/nodes/${req.source.node}/qemu/${req.source.vmid}/clone`,
+        {
+          newid,
+          name: req.name,
+          description: ownerDescription(req.owner, true),
+          full: !req.linked,
+          storage:
+            req.linked || !req.storage ? undefined : storageId('placement.storage', req.storage),
+          target: req.node === req.source.node ? undefined : req.node,
+        },
+        ctx.signal,
+      );
+      ctx.log.info({ vmid: newid, source: req.source.vmid, node: req.node }, 'cloning VM');
+      await waitForTask(pve.client, upid, ctx.signal);
+      return { vmid: newid, node: req.node, name: req.name, type: 'qemu' };
+    } catch (err) {
+      // Another client got the same "next" VMID first; ask again.
+      const taken = err instanceof PveApiError && err.code === 'ALREADY_EXISTS';
+      if (!taken || attempt >= CLONE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** The config once no task holds the VM's lock (a clone still copying disks, a resize). */
+async function unlockedConfig(
+  pve: PveContext,
+  vm: VmResource,
+  signal: AbortSignal,
+): Promise<VmConfig> {
+  for (;;) {
+    const config = await readConfig(pve, vm, signal);
+    if (!config.lock) return config;
+    await delay(LOCK_POLL_MS, undefined, { signal });
+  }
+}
+
+function cloudInitDrive(config: VmConfig, storage: string | undefined): ConfigParams {
+  const drives = ['ide0', 'ide1', 'ide2', 'ide3'];
+  if (drives.some((key) => String(config[key] ?? '').includes('cloudinit'))) return {};
+  const free = drives.find((key) => config[key] === undefined);
+  if (!free || !storage) return {};
+  return { [free]: `${storageId('placement.storage', storage)}:cloudinit` };
+}
+
+async function configure(
+  pve: PveContext,
+  ctx: CallContext,
+  vm: VmResource,
+  req: ProvisionRequest,
+): Promise<void> {
+  const config = await unlockedConfig(pve, vm, ctx.signal);
+  const storage = req.storage ?? pve.defaults.storage;
+  const disks = planDisks(req.disksField, config, req.disks, req.bootSizeGiB, storage);
+  const params: ConfigParams = {
+    ...req.params,
+    ...(needsCloudInit(req.params) ? cloudInitDrive(config, storage) : {}),
+    ...disks.add,
+  };
+  if (Object.keys(params).length) await pve.client.put(vmPath(vm, '/config'), params, ctx.signal);
+  await growDisks(pve, ctx, vm, disks.grow);
+  await pve.client.put(
+    vmPath(vm, '/config'),
+    { description: ownerDescription(req.owner, false), tags: tagList(req.owner.uid, req.tags) },
+    ctx.signal,
+  );
+}
+
+export async function growDisks(
+  pve: PveContext,
+  ctx: CallContext,
+  vm: Pick<VmResource, 'node' | 'vmid'>,
+  grow: Map<string, number>,
+): Promise<void> {
+  for (const [disk, sizeGiB] of grow) {
+    const upid = await pve.client.put<string | null>(
+      vmPath(vm, '/resize'),
+      { disk, size: `${sizeGiB}G` },
+      ctx.signal,
+    );
+    // Proxmox 8+ resizes in a task; older versions answer null after resizing.
+    if (upid) await waitForTask(pve.client, upid, ctx.signal);
+  }
+}

@@ -1,0 +1,80 @@
+// Finding VMs. `/cluster/resources?type=vm` lists every guest of the cluster with its node in one
+// call, so a VM is addressed by its cluster-wide VMID alone (VMs migrate between nodes), and any
+// replica can find it.
+import { invalidArgument, notFound } from '@virtrigaud/provider-sdk';
+import { apiPath } from '../client/pve-client';
+import type { PveContext } from './context';
+import { readOwner, type OwnerStamp } from './owner';
+
+export interface VmResource {
+  vmid: number;
+  node: string;
+  name?: string;
+  status?: string;
+  template?: number;
+  tags?: string;
+  lock?: string;
+  maxcpu?: number;
+  maxmem?: number;
+  type: string;
+}
+
+export interface VmConfig {
+  name?: string;
+  description?: string;
+  lock?: string;
+  tags?: string;
+  [key: string]: string | number | undefined;
+}
+
+const VMID = /^[1-9]\d{2,8}$/;
+
+export function parseVmId(field: string, id: string): number {
+  if (!VMID.test(id)) throw invalidArgument(field, `"${id}" is not a Proxmox VMID (100-999999999)`);
+  return Number(id);
+}
+
+/** Every QEMU guest (VMs and templates) of the cluster. */
+export async function qemuResources(pve: PveContext, signal: AbortSignal): Promise<VmResource[]> {
+  const all = await pve.client.get<VmResource[]>('/cluster/resources', { type: 'vm' }, signal);
+  return all.filter((r) => r.type === 'qemu');
+}
+
+export async function findVm(
+  pve: PveContext,
+  id: number,
+  signal: AbortSignal,
+): Promise<VmResource | undefined> {
+  return (await qemuResources(pve, signal)).find((r) => r.vmid === id && !r.template);
+}
+
+export async function requireVm(
+  pve: PveContext,
+  field: string,
+  id: string,
+  signal: AbortSignal,
+): Promise<VmResource> {
+  const vm = await findVm(pve, parseVmId(field, id), signal);
+  if (!vm) throw notFound(`VM ${id} does not exist`);
+  return vm;
+}
+
+export function vmPath(vm: Pick<VmResource, 'node' | 'vmid'>, rest = ''): string {
+  return apiPath`/nodes/${vm.node}/qemu/${vm.vmid}` + rest;
+}
+
+export function readConfig(
+  pve: PveContext,
+  vm: Pick<VmResource, 'node' | 'vmid'>,
+  signal: AbortSignal,
+): Promise<VmConfig> {
+  return pve.client.get<VmConfig>(vmPath(vm, '/config'), {}, signal);
+}
+
+export async function ownerOf(
+  pve: PveContext,
+  vm: VmResource,
+  signal: AbortSignal,
+): Promise<OwnerStamp> {
+  return readOwner((await readConfig(pve, vm, signal)).description);
+}
