@@ -1,6 +1,6 @@
 // The load generator of the Describe benchmark, run as its own process so the server under test
 // has its core to itself: keeps `concurrency` unary calls in flight on one channel for `seconds`
-// and prints every call's latency (ms) as a JSON array.
+// and prints the warm-up call count and every measured call's latency (ms) as JSON.
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { ProviderClient } from '@virtrigaud/proto';
 
@@ -38,10 +38,11 @@ function run(seconds: number): Promise<number[]> {
 }
 
 (async () => {
-  await run(Number(warmupText));
-  const seconds = Number(secondsText);
-  const latencies = await run(seconds);
-  process.stdout.write(JSON.stringify(latencies.map((ms) => Math.round(ms * 1000) / 1000)));
+  const warmup = (await run(Number(warmupText))).length;
+  const latencies = await run(Number(secondsText));
+  process.stdout.write(
+    JSON.stringify({ warmup, latencies: latencies.map((ms) => Math.round(ms * 1000) / 1000) }),
+  );
   client.close();
 })().catch((err) => {
   console.error(err);
