@@ -7,7 +7,6 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Provider, VirtualMachine } from '@virtrigaud/api';
 import { Resources } from '@virtrigaud/operator';
 import { Inventory, readClusterDefinitions } from '@virtrigaud/plugin-virtrigaud-backend';
@@ -41,7 +40,7 @@ const permissions = mockServices.permissions.mock({
 });
 
 async function run(
-  action: TemplateAction<any, any, any>,
+  action: { handler(ctx: never): Promise<void> },
   input: object,
   extra: { taskId?: string; isDryRun?: boolean } = {},
 ) {
@@ -54,7 +53,7 @@ async function run(
   });
   // This version of createMockActionContext does not carry isDryRun over; the scaffolder sets it.
   ctx.isDryRun = extra.isDryRun;
-  await action.handler(ctx);
+  await action.handler(ctx as never);
   // The mock context records outputs as calls of its output function.
   return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
 }

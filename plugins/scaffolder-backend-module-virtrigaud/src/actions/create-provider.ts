@@ -36,7 +36,7 @@ export function createProviderAction(options: {
             .describe('https://vcenter:443, qemu+ssh://user@host/system, https://pve:8006'),
         credentials: (z) =>
           z
-            .record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string())
+            .record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string().optional())
             .optional()
             .describe(
               'Secret keys (username/password, token_id/token_secret, ssh-privatekey, known_hosts)',
@@ -68,7 +68,11 @@ export function createProviderAction(options: {
       const input = ctx.input;
       const { cluster, api } = writer.clusterFor(input.cluster);
       const labels = { [TASK_ID_LABEL]: ctx.task.id, 'app.kubernetes.io/managed-by': 'backstage' };
-      const secretName = input.credentials ? `${input.name}-credentials` : undefined;
+      // Templates pass every credential field; only the ones filled in go into the Secret.
+      const credentials = Object.fromEntries(
+        Object.entries(input.credentials ?? {}).filter(([, value]) => value),
+      );
+      const secretName = Object.keys(credentials).length ? `${input.name}-credentials` : undefined;
       const owner = input.owner ?? ctx.user?.ref;
       const provider: Provider = {
         apiVersion: 'infra.virtrigaud.io/v1beta1',
@@ -106,7 +110,7 @@ export function createProviderAction(options: {
           kind: 'Secret',
           metadata: { name: secretName, namespace: input.namespace, labels },
           type: 'Opaque',
-          stringData: input.credentials,
+          stringData: credentials,
         };
         await writer.createOnce(api, secret, ctx.task.id, dryRun);
       }
