@@ -155,7 +155,8 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     expect(slices.items).toHaveLength(2);
     expect(
       slices.items.every(
-        (s) => s.endpoints[0].addresses[0] === '127.0.0.1' && s.endpoints[0].conditions?.ready,
+        (s) =>
+          s.endpoints?.[0]?.addresses[0] === '127.0.0.1' && s.endpoints?.[0]?.conditions?.ready,
       ),
     ).toBe(true);
   });
