@@ -10,7 +10,7 @@ import { waitForTask } from '../client/tasks';
 import type { PveContext } from './context';
 import { readOwner } from './owner';
 import { currentStatus } from './power';
-import { findVm, parseVmId, readConfig, vmPath } from './resources';
+import { findVm, readConfig, vmPath } from './resources';
 
 export async function deleteVm(
   pve: PveContext,
@@ -18,7 +18,7 @@ export async function deleteVm(
   id: string,
   owner?: Owner,
 ): Promise<Operation> {
-  const vm = await findVm(pve, parseVmId('id', id), ctx.signal);
+  const vm = await findVm(pve, id, ctx.signal);
   if (!vm) return {};
   const stamp = readOwner((await readConfig(pve, vm, ctx.signal)).description);
   if (owner && stamp.uid !== owner.uid) {

@@ -4,7 +4,7 @@ import type { CallContext, Description, VMSummary } from '@virtrigaud/provider-s
 import type { PveContext } from './context';
 import { readOwner } from './owner';
 import { currentStatus } from './power';
-import { findVm, parseVmId, qemuResources, readConfig, vmPath, type VmResource } from './resources';
+import { findVm, qemuResources, readConfig, vmPath, type VmResource } from './resources';
 
 const MiB = 1024 * 1024;
 
@@ -61,7 +61,7 @@ export async function describeVm(
   ctx: CallContext,
   id: string,
 ): Promise<Description | undefined> {
-  const vm = await findVm(pve, parseVmId('id', id), ctx.signal);
+  const vm = await findVm(pve, id, ctx.signal);
   if (!vm) return undefined;
   const [status, config] = await Promise.all([
     currentStatus(pve, vm, ctx.signal),

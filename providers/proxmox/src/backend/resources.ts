@@ -40,12 +40,14 @@ export async function qemuResources(pve: PveContext, signal: AbortSignal): Promi
   return all.filter((r) => r.type === 'qemu');
 }
 
+/** The VM with this id; undefined when there is none (an id that is no VMID names no VM either). */
 export async function findVm(
   pve: PveContext,
-  id: number,
+  id: string,
   signal: AbortSignal,
 ): Promise<VmResource | undefined> {
-  return (await qemuResources(pve, signal)).find((r) => r.vmid === id && !r.template);
+  if (!VMID.test(id)) return undefined;
+  return (await qemuResources(pve, signal)).find((r) => r.vmid === Number(id) && !r.template);
 }
 
 export async function requireVm(
@@ -54,7 +56,7 @@ export async function requireVm(
   id: string,
   signal: AbortSignal,
 ): Promise<VmResource> {
-  const vm = await findVm(pve, parseVmId(field, id), signal);
+  const vm = await findVm(pve, String(parseVmId(field, id)), signal);
   if (!vm) throw notFound(`VM ${id} does not exist`);
   return vm;
 }
