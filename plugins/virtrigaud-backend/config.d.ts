@@ -30,5 +30,12 @@ export interface Config {
       /** Per-scrape timeout in milliseconds; default 2000. */
       timeoutMs?: number;
     };
+    /** Entities of the catalog module (@virtrigaud/plugin-catalog-backend-module-virtrigaud). */
+    catalog?: {
+      /** Owner of objects without a backstage.io/owner annotation or label; default "unknown". */
+      defaultOwner?: string;
+      /** System of objects without a backstage.io/system annotation or label. */
+      system?: string;
+    };
   };
 }
