@@ -20,9 +20,10 @@ function ensureVcsimBinary() {
 
 /**
  * Resolves to { endpoint, username, password, certificatePem, certificateDer, stop() }.
- * `delayMs` slows every vim25 method down (a vCenter under load).
+ * `delayMs` slows every vim25 method down, `methodDelayMs` ({ Method: ms }) single methods
+ * (a vCenter under load).
  */
-async function startVcsim({ delayMs = 0 } = {}) {
+async function startVcsim({ delayMs = 0, methodDelayMs = {} } = {}) {
   const username = 'virtrigaud';
   const password = randomBytes(12).toString('base64url');
   const child = spawn(ensureVcsimBinary(), [], {
@@ -31,6 +32,9 @@ async function startVcsim({ delayMs = 0 } = {}) {
       VCSIM_USERNAME: username,
       VCSIM_PASSWORD: password,
       VCSIM_DELAY_MS: String(delayMs),
+      VCSIM_METHOD_DELAY_MS: Object.entries(methodDelayMs)
+        .map(([method, ms]) => `${method}=${ms}`)
+        .join(','),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

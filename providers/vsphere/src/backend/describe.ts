@@ -35,9 +35,11 @@ function guestIps(vm: ObjectContent): string[] {
  */
 export function consoleUrl(endpoint: URL, about: ServiceContent['about'], moref: string): string {
   const base = `https://${endpoint.host}/ui`;
-  if (about.apiType === 'HostAgent') return `${base}/#/host/vms/${encodeURIComponent(moref)}`;
-  const urn = `urn:vmomi:VirtualMachine:${moref}:${about.instanceUuid}`;
-  return `${base}/app/vm;nav=h/${encodeURIComponent(urn)}/summary`;
+  const vm = encodeURIComponent(moref);
+  if (about.apiType === 'HostAgent') return `${base}/#/host/vms/${vm}`;
+  // The client writes the URN with literal colons; each part is escaped on its own.
+  const urn = `urn:vmomi:VirtualMachine:${vm}:${encodeURIComponent(about.instanceUuid)}`;
+  return `${base}/app/vm;nav=h/${urn}/summary`;
 }
 
 export async function describeVm(

@@ -60,7 +60,7 @@ describe('create', () => {
     const content = await direct.serviceContent();
     expect(description?.consoleUrl).toMatch(
       new RegExp(
-        `^https://127\\.0\\.0\\.1:\\d+/ui/app/vm;nav=h/urn%3Avmomi%3AVirtualMachine%3Avm-\\d+%3A${content.about.instanceUuid}/summary$`,
+        `^https://127\\.0\\.0\\.1:\\d+/ui/app/vm;nav=h/urn:vmomi:VirtualMachine:vm-\\d+:${content.about.instanceUuid}/summary$`,
       ),
     );
     const extra = await extraConfigOf(input.name);

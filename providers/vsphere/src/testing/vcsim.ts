@@ -18,12 +18,15 @@ export interface Vcsim {
  * a slow one. The caller stops it.
  */
 export function startVcsim(
-  options: { delayMs?: number } = {},
+  options: { delayMs?: number; methodDelayMs?: Record<string, number> } = {},
 ): Promise<Vcsim & { stop(): Promise<void> }> {
   // Plain CommonJS next to src/ and dist/ alike, so the same relative path works from both.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const launcher = require('../../jest/vcsim.js') as {
-    startVcsim(options: { delayMs?: number }): Promise<Vcsim & { stop(): Promise<void> }>;
+    startVcsim(options: {
+      delayMs?: number;
+      methodDelayMs?: Record<string, number>;
+    }): Promise<Vcsim & { stop(): Promise<void> }>;
   };
   return launcher.startVcsim(options);
 }

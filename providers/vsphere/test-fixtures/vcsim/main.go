@@ -3,7 +3,7 @@
 // but no vcsim command, so this is the smallest main that runs it.
 //
 // Credentials come from VCSIM_USERNAME/VCSIM_PASSWORD (default user/pass) and are enforced;
-// VCSIM_DELAY_MS adds a delay to every method call.
+// VCSIM_DELAY_MS / VCSIM_METHOD_DELAY_MS add delays to every / to named method calls.
 // Once it serves it prints two lines and then runs until SIGINT/SIGTERM:
 //
 //	VCSIM_URL=https://<user>:<password>@127.0.0.1:<port>/sdk
@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,9 +36,20 @@ import (
 
 func main() {
 	model := simulator.VPX()
-	// VCSIM_DELAY_MS slows every method down, standing in for a vCenter under load.
+	// VCSIM_DELAY_MS slows every method down, VCSIM_METHOD_DELAY_MS ("Method=ms,...") single
+	// methods, standing in for a vCenter under load.
 	if delay, err := strconv.Atoi(os.Getenv("VCSIM_DELAY_MS")); err == nil && delay > 0 {
 		model.DelayConfig.Delay = delay
+	}
+	model.DelayConfig.MethodDelay = map[string]int{}
+	for _, entry := range strings.Split(os.Getenv("VCSIM_METHOD_DELAY_MS"), ",") {
+		parts := strings.SplitN(entry, "=", 2)
+		if len(parts) != 2 {
+			continue
+		}
+		if delay, err := strconv.Atoi(parts[1]); err == nil && delay > 0 {
+			model.DelayConfig.MethodDelay[parts[0]] = delay
+		}
 	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: create inventory:", err)
