@@ -5,7 +5,13 @@
 //      itself, retrying with a new VMID when another client took it meanwhile;
 //   3. configure: hardware, NICs, cloud-init, data disks, boot disk size; finally drop the
 //      `provisioning: pending` mark. A retry after a crash anywhere resumes at step 3.
-import { alreadyExists, type CallContext, type Owner, type VMDisk } from '@virtrigaud/provider-sdk';
+import {
+  alreadyExists,
+  unavailable,
+  type CallContext,
+  type Owner,
+  type VMDisk,
+} from '@virtrigaud/provider-sdk';
 import { setTimeout as delay } from 'node:timers/promises';
 import { apiPath } from '../client/pve-client';
 import { PveApiError } from '../client/errors';
@@ -57,6 +63,7 @@ async function findOwned(
   signal: AbortSignal,
 ): Promise<{ vm: VmResource; pending: boolean } | undefined> {
   const vms = (await qemuResources(pve, signal)).filter((vm) => !vm.template);
+  refuseWhileNamelessCreationsRun(vms);
   const tag = ownerTag(req.owner.uid);
   const candidates = [
     ...vms.filter((vm) => tag && hasTag(vm.tags, tag)),
@@ -73,6 +80,21 @@ async function findOwned(
     }
   }
   return undefined;
+}
+
+/**
+ * While a clone or create task copies its first disk, Proxmox holds only a placeholder config
+ * (`lock: clone`) without name or description, so nobody can tell whose VM it will be. It may be
+ * this owner's (a Create whose caller gave up waiting); cloning again could make a second VM, so
+ * the caller is told to retry once the placeholder became a real config.
+ */
+function refuseWhileNamelessCreationsRun(vms: VmResource[]): void {
+  const inFlight = vms.filter((vm) => !vm.name && (vm.lock === 'clone' || vm.lock === 'create'));
+  if (inFlight.length) {
+    throw unavailable(
+      `VMID ${inFlight.map((vm) => vm.vmid).join(', ')} is still being created by Proxmox without a name yet; retry shortly`,
+    );
+  }
 }
 
 async function cloneWithFreshId(

@@ -18,6 +18,7 @@ import {
   TEMPLATE_VMID,
   type SimulatedCluster,
 } from '../testing/fixture';
+import { waitForTask } from '../client/tasks';
 import { ProxmoxBackend } from './proxmox-backend';
 
 let cluster: SimulatedCluster;
@@ -88,6 +89,30 @@ async function failure(call: Promise<unknown>): Promise<ProviderError> {
 }
 
 const vmOf = (id: string) => cluster.sim.cluster.vms.get(Number(id))!;
+const vmsNamed = (name: string) =>
+  [...cluster.sim.cluster.vms.values()].filter((vm) => vm.config.name === name);
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await delay(2);
+  }
+}
+
+/** Create, retrying UNAVAILABLE with a deadline like the operator's requeue. */
+async function createRetrying(input: CreateInput) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await backend.create(callContext(), input);
+    } catch (err) {
+      if (!(err instanceof ProviderError && err.code === 'UNAVAILABLE') || Date.now() > deadline)
+        throw err;
+      await delay(5);
+    }
+  }
+}
 
 describe('Create', () => {
   it('clones the template and applies class, networks, cloud-init, disks, owner and tags', async () => {
@@ -178,26 +203,42 @@ describe('Create', () => {
       name: `tests.${owner.name}`,
       description: `virtrigaud.owner.uid: ${owner.uid}\nvirtrigaud.provisioning: pending`,
     });
+    await waitForTask(backend.client, upid, AbortSignal.timeout(5000));
     const created = await backend.create(
       callContext(),
       createInput(owner, { class: { cpu: 3, memory: '512Mi' } }),
     );
     expect(created.id).toBe(String(vmid));
-    expect(upid).toContain('qmclone');
     expect(vmOf(created.id).config).toMatchObject({ cores: '3', memory: '512' });
     expect(vmOf(created.id).config.description).not.toContain('pending');
   });
 
-  it('gives concurrent creates distinct VMIDs (nextid races are retried)', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 6 }, () => backend.create(callContext(), createInput(newOwner()))),
-    );
+  it('gives concurrent creates one VM each (callers retry UNAVAILABLE, as the operator does)', async () => {
+    const owners = Array.from({ length: 6 }, newOwner);
+    const results = await Promise.all(owners.map((owner) => createRetrying(createInput(owner))));
     expect(new Set(results.map((r) => r.id)).size).toBe(6);
-    expect(
-      cluster.sim.requests.some(
-        (r) => r.template === '/nodes/{node}/qemu/{vmid}/clone' && r.status === 500,
-      ),
-    ).toBe(true);
+    for (const owner of owners) expect(vmsNamed(`tests.${owner.name}`)).toHaveLength(1);
+  });
+
+  it('a Create retried while its clone still copies disks does not clone twice', async () => {
+    const owner = newOwner();
+    cluster.sim.taskDelayMs = 300;
+    try {
+      const first = backend.create(callContext(), createInput(owner));
+      await until(() =>
+        [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'clone'),
+      );
+      const retried = await failure(backend.create(callContext(), createInput(owner)));
+      expect(retried).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/retry/),
+      });
+      const { id } = await first;
+      expect((await backend.create(callContext(), createInput(owner))).id).toBe(id);
+      expect(vmsNamed(`tests.${owner.name}`)).toHaveLength(1);
+    } finally {
+      cluster.sim.taskDelayMs = 5;
+    }
   });
 
   it('names the field of bad input', async () => {

@@ -119,20 +119,20 @@ function clone(c: RouteContext): string {
   if (params.storage) cluster.requireStorage(params.storage);
   cluster.requireFree(newid);
   cluster.requireUnlocked(source);
-  // Proxmox writes the new config (with name and description) at once, locked, then copies disks.
+  // Like qemu-server: a temporary config holding only the lock reserves the VMID; the real
+  // config (name, description, copied disks) exists only once the worker has copied the disks.
+  const vm = cluster.create(newid, target, { lock: 'clone' });
   const copied = Object.fromEntries(
-    Object.entries(source.config).filter(
-      ([key]) => !DISK_KEY.test(key) && key !== 'template' && !/^net\d+$/.test(key),
-    ),
+    Object.entries(source.config).filter(([key]) => !DISK_KEY.test(key) && key !== 'template'),
   );
-  const vm = cluster.create(newid, target, {
-    ...copied,
-    lock: 'clone',
-    name: params.name ?? `Copy-of-VM-${source.config.name ?? source.vmid}`,
-    ...(params.description !== undefined ? { description: params.description } : {}),
-  });
   return c.tasks.start(params.node, 'qmclone', String(source.vmid), c.user, () => {
+    vm.config = {
+      ...copied,
+      name: params.name ?? `Copy-of-VM-${source.config.name ?? source.vmid}`,
+      ...(params.description !== undefined ? { description: params.description } : {}),
+    };
     for (const [key, value] of Object.entries(source.config)) {
+      // Clones get new MAC addresses.
       if (/^net\d+$/.test(key)) vm.config[key] = value.replace(/^(\w+)=[^,]*/, '$1');
       if (!DISK_KEY.test(key)) continue;
       if (value.includes('media=cdrom')) {
@@ -145,7 +145,6 @@ function clone(c: RouteContext): string {
       }
     }
     assignMacs(vm);
-    delete vm.config.lock;
   });
 }
 
