@@ -9,7 +9,7 @@ import { PveClient } from './client/pve-client';
 import type { RecordedRequest } from './simulator/server';
 import { startSimulatedCluster, TEMPLATE_VMID, type SimulatedCluster } from './testing/fixture';
 
-const SLOW_SIMULATOR_MS = 500;
+const SLOW_SIMULATOR_MS = 1000;
 let cluster: SimulatedCluster;
 
 beforeAll(async () => {

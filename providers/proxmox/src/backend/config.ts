@@ -9,6 +9,27 @@ export interface Defaults {
   storage?: string;
   /** Default bridge for NICs whose network attachment names none. */
   network?: string;
+  /**
+   * Provider-wide cloud-init snippets (`options.proxmox.cicustom`, e.g.
+   * `vendor=local:snippets/vendor.yaml`): files an administrator placed on a snippets storage,
+   * since Proxmox's API cannot upload them.
+   */
+  cicustom?: string;
+}
+
+const CICUSTOM_PART = '(meta|network|user|vendor)=[a-z][a-z0-9\\-_.]*[a-z0-9]:[^,\\s=]+';
+const CICUSTOM = new RegExp(`^${CICUSTOM_PART}(,${CICUSTOM_PART})*$`, 'i');
+
+function cicustom(config: BackendConfig): string | undefined {
+  const value = (config.options.proxmox as { cicustom?: unknown } | undefined)?.cicustom;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !CICUSTOM.test(value)) {
+    throw invalidArgument(
+      'proxmox.cicustom',
+      'must be like user=<storage>:snippets/<file>[,vendor=...] (keys meta, network, user, vendor)',
+    );
+  }
+  return value;
 }
 
 const TOKEN_ID = /^[^\s@!]+@[a-z][a-z0-9\-_.]*[a-z0-9]![a-z][a-z0-9\-_.]*$/i;
@@ -106,5 +127,6 @@ export function defaults(config: BackendConfig): Defaults {
     node: given.node || undefined,
     storage: given.storage || undefined,
     network: given.network || undefined,
+    cicustom: cicustom(config),
   };
 }

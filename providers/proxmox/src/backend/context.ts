@@ -1,4 +1,4 @@
-// What every operation needs: the API client, the Provider defaults and the console base URL.
+// What every operation needs: the API client and the Provider defaults.
 import type { PveClient } from '../client/pve-client';
 import type { Defaults } from './config';
 

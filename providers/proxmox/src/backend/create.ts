@@ -52,10 +52,18 @@ export async function createVm(
   ctx: CallContext,
   input: CreateInput,
 ): Promise<CreateResult> {
+  const { cicustom } = pve.defaults;
+  if (cicustom && /(^|,)user=/.test(cicustom) && input.userData?.length) {
+    throw invalidArgument(
+      'user_data',
+      'the Provider sets a cicustom user snippet, which replaces user-data',
+    );
+  }
   const params = {
     ...hardwareParams('class_json', input.class),
     ...networkParams('networks_json', input.networks, pve.defaults),
     ...cloudInitParams(input.userData),
+    ...(cicustom ? { cicustom } : {}),
   };
   const template = await findTemplate(pve, input.image, ctx.signal);
   return provision(pve, ctx, {

@@ -241,6 +241,32 @@ describe('Create', () => {
     }
   });
 
+  it('attaches the Provider-wide cicustom snippets with a cloud-init drive', async () => {
+    const options = {
+      defaults: { node: 'pve1', storage: 'local-lvm' },
+      proxmox: { cicustom: 'vendor=local-lvm:snippets/vendor.yaml' },
+    };
+    const withSnippets = new ProxmoxBackend(
+      cluster.backendConfig({ options: { ...cluster.backendConfig().options, ...options } }),
+    );
+    try {
+      const owner = newOwner();
+      const { id } = await withSnippets.create(callContext(), createInput(owner));
+      expect(vmOf(id).config).toMatchObject({
+        cicustom: 'vendor=local-lvm:snippets/vendor.yaml',
+        ide2: expect.stringMatching(/cloudinit/),
+      });
+    } finally {
+      await withSnippets.close();
+    }
+    expect(
+      () =>
+        new ProxmoxBackend(
+          cluster.backendConfig({ options: { proxmox: { cicustom: 'user=/etc/passwd' } } }),
+        ),
+    ).toThrow(/^proxmox.cicustom: /);
+  });
+
   it('names the field of bad input', async () => {
     const owner = newOwner();
     const noSource = await failure(
