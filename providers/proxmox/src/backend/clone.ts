@@ -21,7 +21,8 @@ export async function cloneVm(
   if (!input.target)
     throw invalidArgument('target_vm.uid', 'is required: a clone is keyed by its owner');
   const vmid = parseVmId('source_vm_id', input.sourceVmId);
-  const source = (await qemuResources(pve, ctx.signal)).find((vm) => vm.vmid === vmid);
+  const guests = await qemuResources(pve, ctx.signal);
+  const source = guests.find((vm) => vm.vmid === vmid);
   if (!source) throw notFound(`source_vm_id: VM ${input.sourceVmId} does not exist`);
   if (input.linked && !source.template) {
     throw failedPrecondition(
@@ -34,6 +35,7 @@ export async function cloneVm(
     owner: input.target,
     tags: [],
     source,
+    guests,
     linked: input.linked,
     node: input.placement.node ?? source.node,
     storage: input.placement.storage ?? pve.defaults.storage,

@@ -14,17 +14,11 @@ import { provision } from './provision';
 import { qemuResources, type VmResource } from './resources';
 import { cloudInitParams, hardwareParams, networkParams } from './vm-params';
 
-async function findTemplate(
-  pve: PveContext,
-  image: VMImageSpec,
-  signal: AbortSignal,
-): Promise<VmResource> {
+function findTemplate(guests: VmResource[], image: VMImageSpec): VmResource {
   const source = image.source.proxmox;
   if (!source)
     throw invalidArgument('image_json.source.proxmox', 'is required by a Proxmox provider');
-  const templates = (await qemuResources(pve, signal)).filter(
-    (vm) => vm.template && (!source.node || vm.node === source.node),
-  );
+  const templates = guests.filter((vm) => vm.template && (!source.node || vm.node === source.node));
   if (source.templateID !== undefined) {
     const template = templates.find((vm) => vm.vmid === source.templateID);
     if (!template)
@@ -65,8 +59,10 @@ export async function createVm(
     ...cloudInitParams(input.userData),
     ...(cicustom ? { cicustom } : {}),
   };
-  const template = await findTemplate(pve, input.image, ctx.signal);
+  const guests = await qemuResources(pve, ctx.signal);
+  const template = findTemplate(guests, input.image);
   return provision(pve, ctx, {
+    guests,
     nameField: 'name',
     name: input.name,
     owner: input.owner,

@@ -19,7 +19,7 @@ import { waitForTask } from '../client/tasks';
 import type { PveContext } from './context';
 import { planDisks, storageId } from './disks';
 import { hasTag, ownerDescription, ownerTag, readOwner, tagList } from './owner';
-import { qemuResources, readConfig, vmPath, type VmConfig, type VmResource } from './resources';
+import { readConfig, vmPath, type VmConfig, type VmResource } from './resources';
 import { needsCloudInit, type ConfigParams } from './vm-params';
 
 export interface ProvisionRequest {
@@ -29,6 +29,8 @@ export interface ProvisionRequest {
   owner: Owner;
   tags: string[];
   source: VmResource;
+  /** `/cluster/resources` as read for this request (the source was found in it). */
+  guests: VmResource[];
   linked: boolean;
   node: string;
   storage?: string;
@@ -62,7 +64,7 @@ async function findOwned(
   req: ProvisionRequest,
   signal: AbortSignal,
 ): Promise<{ vm: VmResource; pending: boolean } | undefined> {
-  const vms = (await qemuResources(pve, signal)).filter((vm) => !vm.template);
+  const vms = req.guests.filter((vm) => !vm.template);
   refuseWhileNamelessCreationsRun(vms);
   const tag = ownerTag(req.owner.uid);
   const candidates = [
@@ -164,13 +166,19 @@ async function configure(
     ...(needsCloudInit(req.params) ? cloudInitDrive(config, storage) : {}),
     ...disks.add,
   };
-  if (Object.keys(params).length) await pve.client.put(vmPath(vm, '/config'), params, ctx.signal);
+  const done = {
+    description: ownerDescription(req.owner, false),
+    tags: tagList(req.owner.uid, req.tags),
+  };
+  // Without disk work, one update applies everything; otherwise the VM is marked done only after
+  // its disks exist, so an interrupted setup is resumed rather than left without a disk.
+  if (Object.keys(disks.add).length === 0 && disks.grow.size === 0) {
+    await pve.client.put(vmPath(vm, '/config'), { ...params, ...done }, ctx.signal);
+    return;
+  }
+  await pve.client.put(vmPath(vm, '/config'), params, ctx.signal);
   await growDisks(pve, ctx, vm, disks.grow);
-  await pve.client.put(
-    vmPath(vm, '/config'),
-    { description: ownerDescription(req.owner, false), tags: tagList(req.owner.uid, req.tags) },
-    ctx.signal,
-  );
+  await pve.client.put(vmPath(vm, '/config'), done, ctx.signal);
 }
 
 export async function growDisks(
