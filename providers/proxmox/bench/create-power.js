@@ -44,7 +44,7 @@ async function direct(cluster, prefix) {
       description: `owner ${randomUUID()}`,
       full: true,
     });
-    await waitForTask(client, clone, signal());
+    await waitForTask(client, clone, { signal: signal() });
     await client.put(`/nodes/pve1/qemu/${newid}/config`, { cores: 1, memory: '512' });
     await waitForTask(
       client,
@@ -75,7 +75,7 @@ async function throughProvider(cluster, prefix) {
       tags: [],
     });
     const power = await backend.power(ctx(), created.id, 'on', 0);
-    if (power.task) await waitForTask(backend.client, power.task, signal());
+    if (power.task) await waitForTask(backend.client, power.task, { signal: signal() });
   }
   const elapsed = performance.now() - started;
   await backend.close();

@@ -21,7 +21,7 @@ export async function cloneVm(
   if (!input.target)
     throw invalidArgument('target_vm.uid', 'is required: a clone is keyed by its owner');
   const vmid = parseVmId('source_vm_id', input.sourceVmId);
-  const guests = await qemuResources(pve, ctx.signal);
+  const guests = await qemuResources(pve, ctx);
   const source = guests.find((vm) => vm.vmid === vmid);
   if (!source) throw notFound(`source_vm_id: VM ${input.sourceVmId} does not exist`);
   if (input.linked && !source.template) {

@@ -59,7 +59,7 @@ export async function createVm(
     ...cloudInitParams(input.userData),
     ...(cicustom ? { cicustom } : {}),
   };
-  const guests = await qemuResources(pve, ctx.signal);
+  const guests = await qemuResources(pve, ctx);
   const template = findTemplate(guests, input.image);
   return provision(pve, ctx, {
     guests,

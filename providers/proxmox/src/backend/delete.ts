@@ -18,25 +18,25 @@ export async function deleteVm(
   id: string,
   owner?: Owner,
 ): Promise<Operation> {
-  const vm = await findVm(pve, id, ctx.signal);
+  const vm = await findVm(pve, id, ctx);
   if (!vm) return {};
-  const stamp = readOwner((await readConfig(pve, vm, ctx.signal)).description);
+  const stamp = readOwner((await readConfig(pve, vm, ctx)).description);
   if (owner && stamp.uid !== owner.uid) {
     throw failedPrecondition(
       `VM ${id} belongs to ${stamp.uid ? 'another owner' : 'nobody managed by VirtRigaud'}; not deleting it`,
     );
   }
-  if ((await currentStatus(pve, vm, ctx.signal)).status === 'running') {
+  if ((await currentStatus(pve, vm, ctx)).status === 'running') {
     await waitForTask(
       pve.client,
-      await pve.client.post<string>(vmPath(vm, '/status/stop'), {}, ctx.signal),
-      ctx.signal,
+      await pve.client.post<string>(vmPath(vm, '/status/stop'), {}, ctx),
+      ctx,
     );
   }
   const task = await pve.client.delete<string>(
     vmPath(vm),
     { purge: true, 'destroy-unreferenced-disks': true },
-    ctx.signal,
+    ctx,
   );
   return { task };
 }

@@ -1,5 +1,6 @@
 // Describe and ListVMs: power state, guest IPs from the QEMU guest agent when it runs, hardware,
 // and the Proxmox web console link.
+import type { CallScope } from '../client/pve-client';
 import type { CallContext, Description, VMSummary } from '@virtrigaud/provider-sdk';
 import type { PveContext } from './context';
 import { readOwner } from './owner';
@@ -39,12 +40,12 @@ export function consoleUrl(endpoint: URL, vm: Pick<VmResource, 'vmid' | 'node'>)
 }
 
 /** Global addresses the guest agent reports (no loopback, no link-local). */
-async function guestIps(pve: PveContext, vm: VmResource, signal: AbortSignal): Promise<string[]> {
+async function guestIps(pve: PveContext, vm: VmResource, scope: CallScope): Promise<string[]> {
   try {
     const answer = await pve.client.get<AgentInterfaces>(
       vmPath(vm, '/agent/network-get-interfaces'),
       {},
-      signal,
+      scope,
     );
     const ips = (answer.result ?? []).flatMap((nic) =>
       (nic['ip-addresses'] ?? []).map((a) => a['ip-address']),
@@ -61,16 +62,16 @@ export async function describeVm(
   ctx: CallContext,
   id: string,
 ): Promise<Description | undefined> {
-  const vm = await findVm(pve, id, ctx.signal);
+  const vm = await findVm(pve, id, ctx);
   if (!vm) return undefined;
   const [status, config] = await Promise.all([
-    currentStatus(pve, vm, ctx.signal),
-    readConfig(pve, vm, ctx.signal),
+    currentStatus(pve, vm, ctx),
+    readConfig(pve, vm, ctx),
   ]);
   const running = status.status === 'running';
   return {
     powerState: powerState(status.status, status.qmpstatus),
-    ips: running && status.agent ? await guestIps(pve, vm, ctx.signal) : [],
+    ips: running && status.agent ? await guestIps(pve, vm, ctx) : [],
     consoleUrl: consoleUrl(pve.client.baseUrl, vm),
     raw: {
       vmid: vm.vmid,
@@ -88,7 +89,7 @@ export async function describeVm(
 }
 
 export async function listVms(pve: PveContext, ctx: CallContext): Promise<VMSummary[]> {
-  const vms = (await qemuResources(pve, ctx.signal)).filter((vm) => !vm.template);
+  const vms = (await qemuResources(pve, ctx)).filter((vm) => !vm.template);
   return vms.map((vm) => ({
     id: String(vm.vmid),
     name: vm.name ?? '',

@@ -1,6 +1,7 @@
 // Power operations. Each first reads the current state, so a repeated call is a no-op instead of
 // a Proxmox error ("already running"); reboot of a stopped VM starts it, and a graceful shutdown
 // powers off after the timeout (forceStop) as the VirtualMachine's OffGraceful promises.
+import type { CallScope } from '../client/pve-client';
 import type { CallContext, Operation, PowerOperation } from '@virtrigaud/provider-sdk';
 import type { PveContext } from './context';
 import { requireVm, vmPath, type VmResource } from './resources';
@@ -15,9 +16,9 @@ interface CurrentStatus {
 export function currentStatus(
   pve: PveContext,
   vm: VmResource,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<CurrentStatus> {
-  return pve.client.get<CurrentStatus>(vmPath(vm, '/status/current'), {}, signal);
+  return pve.client.get<CurrentStatus>(vmPath(vm, '/status/current'), {}, scope);
 }
 
 export async function powerVm(
@@ -27,11 +28,11 @@ export async function powerVm(
   op: PowerOperation,
   gracefulTimeoutSeconds: number,
 ): Promise<Operation> {
-  const vm = await requireVm(pve, 'id', id, ctx.signal);
-  const running = (await currentStatus(pve, vm, ctx.signal)).status === 'running';
+  const vm = await requireVm(pve, 'id', id, ctx);
+  const running = (await currentStatus(pve, vm, ctx)).status === 'running';
   const call = (action: string, params = {}) =>
     pve.client
-      .post<string>(vmPath(vm, `/status/${action}`), params, ctx.signal)
+      .post<string>(vmPath(vm, `/status/${action}`), params, ctx)
       .then((task) => ({ task }));
   switch (op) {
     case 'on':

@@ -13,7 +13,7 @@ import {
   type VMDisk,
 } from '@virtrigaud/provider-sdk';
 import { setTimeout as delay } from 'node:timers/promises';
-import { apiPath } from '../client/pve-client';
+import { apiPath, type CallScope } from '../client/pve-client';
 import { PveApiError } from '../client/errors';
 import { waitForTask } from '../client/tasks';
 import type { PveContext } from './context';
@@ -49,7 +49,7 @@ export async function provision(
   ctx: CallContext,
   req: ProvisionRequest,
 ): Promise<{ id: string }> {
-  const existing = await findOwned(pve, req, ctx.signal);
+  const existing = await findOwned(pve, req, ctx);
   if (existing) {
     if (existing.pending) await configure(pve, ctx, existing.vm, req);
     return { id: String(existing.vm.vmid) };
@@ -62,7 +62,7 @@ export async function provision(
 async function findOwned(
   pve: PveContext,
   req: ProvisionRequest,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<{ vm: VmResource; pending: boolean } | undefined> {
   const vms = req.guests.filter((vm) => !vm.template);
   refuseWhileNamelessCreationsRun(vms);
@@ -72,7 +72,7 @@ async function findOwned(
     ...vms.filter((vm) => vm.name === req.name),
   ];
   for (const vm of new Set(candidates)) {
-    const stamp = readOwner((await readConfig(pve, vm, signal)).description);
+    const stamp = readOwner((await readConfig(pve, vm, scope)).description);
     if (stamp.uid === req.owner.uid) return { vm, pending: stamp.pending };
     if (vm.name === req.name) {
       const who = stamp.uid ? 'another owner' : 'nobody managed by VirtRigaud';
@@ -105,7 +105,7 @@ async function cloneWithFreshId(
   req: ProvisionRequest,
 ): Promise<VmResource> {
   for (let attempt = 1; ; attempt++) {
-    const newid = Number(await pve.client.get<string | number>('/cluster/nextid', {}, ctx.signal));
+    const newid = Number(await pve.client.get<string | number>('/cluster/nextid', {}, ctx));
     try {
       const upid = await pve.client.post<string>(
         apiPath`/nodes/${req.source.node}/qemu/${req.source.vmid}/clone`,
@@ -118,10 +118,10 @@ async function cloneWithFreshId(
             req.linked || !req.storage ? undefined : storageId('placement.storage', req.storage),
           target: req.node === req.source.node ? undefined : req.node,
         },
-        ctx.signal,
+        ctx,
       );
       ctx.log.info({ vmid: newid, source: req.source.vmid, node: req.node }, 'cloning VM');
-      await waitForTask(pve.client, upid, ctx.signal);
+      await waitForTask(pve.client, upid, ctx);
       return { vmid: newid, node: req.node, name: req.name, type: 'qemu' };
     } catch (err) {
       // Another client got the same "next" VMID first; ask again.
@@ -135,12 +135,12 @@ async function cloneWithFreshId(
 async function unlockedConfig(
   pve: PveContext,
   vm: VmResource,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<VmConfig> {
   for (;;) {
-    const config = await readConfig(pve, vm, signal);
+    const config = await readConfig(pve, vm, scope);
     if (!config.lock) return config;
-    await delay(LOCK_POLL_MS, undefined, { signal });
+    await delay(LOCK_POLL_MS, undefined, { signal: scope.signal });
   }
 }
 
@@ -158,7 +158,7 @@ async function configure(
   vm: VmResource,
   req: ProvisionRequest,
 ): Promise<void> {
-  const config = await unlockedConfig(pve, vm, ctx.signal);
+  const config = await unlockedConfig(pve, vm, ctx);
   const storage = req.storage ?? pve.defaults.storage;
   const disks = planDisks(req.disksField, config, req.disks, req.bootSizeGiB, storage);
   const params: ConfigParams = {
@@ -173,12 +173,12 @@ async function configure(
   // Without disk work, one update applies everything; otherwise the VM is marked done only after
   // its disks exist, so an interrupted setup is resumed rather than left without a disk.
   if (Object.keys(disks.add).length === 0 && disks.grow.size === 0) {
-    await pve.client.put(vmPath(vm, '/config'), { ...params, ...done }, ctx.signal);
+    await pve.client.put(vmPath(vm, '/config'), { ...params, ...done }, ctx);
     return;
   }
-  await pve.client.put(vmPath(vm, '/config'), params, ctx.signal);
+  await pve.client.put(vmPath(vm, '/config'), params, ctx);
   await growDisks(pve, ctx, vm, disks.grow);
-  await pve.client.put(vmPath(vm, '/config'), done, ctx.signal);
+  await pve.client.put(vmPath(vm, '/config'), done, ctx);
 }
 
 export async function growDisks(
@@ -191,9 +191,9 @@ export async function growDisks(
     const upid = await pve.client.put<string | null>(
       vmPath(vm, '/resize'),
       { disk, size: `${sizeGiB}G` },
-      ctx.signal,
+      ctx,
     );
     // Proxmox 8+ resizes in a task; older versions answer null after resizing.
-    if (upid) await waitForTask(pve.client, upid, ctx.signal);
+    if (upid) await waitForTask(pve.client, upid, ctx);
   }
 }

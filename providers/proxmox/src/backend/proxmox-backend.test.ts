@@ -24,16 +24,21 @@ import { ProxmoxBackend } from './proxmox-backend';
 let cluster: SimulatedCluster;
 let backend: ProxmoxBackend;
 const logLines: string[] = [];
-
-beforeAll(async () => {
-  cluster = await startSimulatedCluster({ taskDelayMs: 5 });
-  const sink = new Writable({
+const debugLog = pino(
+  { level: 'debug' },
+  new Writable({
     write(chunk, _encoding, done) {
       logLines.push(String(chunk));
       done();
     },
-  });
-  backend = new ProxmoxBackend(cluster.backendConfig({ log: pino({ level: 'debug' }, sink) }));
+  }),
+);
+/** A call context whose logger records every line (to check correlation ids and secrets). */
+const ctx = () => callContext(30_000, debugLog);
+
+beforeAll(async () => {
+  cluster = await startSimulatedCluster({ taskDelayMs: 5 });
+  backend = new ProxmoxBackend(cluster.backendConfig({ log: debugLog }));
 });
 
 afterAll(async () => {
@@ -64,7 +69,7 @@ async function settle(b: HypervisorBackend, operation: Operation): Promise<strin
   if (!operation.task) return undefined;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const state = await b.taskStatus(callContext(), operation.task);
+    const state = await b.taskStatus(ctx(), operation.task);
     if (state.done) return state.error;
     if (Date.now() > deadline) throw new Error(`task ${operation.task} not done`);
     await delay(5);
@@ -105,7 +110,7 @@ async function createRetrying(input: CreateInput) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      return await backend.create(callContext(), input);
+      return await backend.create(ctx(), input);
     } catch (err) {
       if (!(err instanceof ProviderError && err.code === 'UNAVAILABLE') || Date.now() > deadline)
         throw err;
@@ -118,7 +123,7 @@ describe('Create', () => {
   it('clones the template and applies class, networks, cloud-init, disks, owner and tags', async () => {
     const owner = newOwner();
     const created = await backend.create(
-      callContext(),
+      ctx(),
       createInput(owner, {
         class: { cpu: 2, memory: '2Gi', diskDefaults: { sizeGiB: 10 }, memoryHotAdd: true },
         networks: [
@@ -172,7 +177,7 @@ describe('Create', () => {
 
   it('finds templates by name', async () => {
     const created = await backend.create(
-      callContext(),
+      ctx(),
       createInput(newOwner(), { image: { source: { proxmox: { templateName: TEMPLATE_NAME } } } }),
     );
     expect(vmOf(created.id)).toBeDefined();
@@ -180,15 +185,15 @@ describe('Create', () => {
 
   it('is idempotent by owner uid and refuses the name for another owner', async () => {
     const owner = newOwner();
-    const first = await backend.create(callContext(), createInput(owner));
-    const again = await backend.create(callContext(), createInput(owner));
+    const first = await backend.create(ctx(), createInput(owner));
+    const again = await backend.create(ctx(), createInput(owner));
     expect(again.id).toBe(first.id);
     const named = [...cluster.sim.cluster.vms.values()].filter(
       (vm) => vm.config.name === `tests.${owner.name}`,
     );
     expect(named).toHaveLength(1);
     const err = await failure(
-      backend.create(callContext(), createInput({ ...newOwner(), name: owner.name })),
+      backend.create(ctx(), createInput({ ...newOwner(), name: owner.name })),
     );
     expect(err.code).toBe('ALREADY_EXISTS');
     expect(err.message).toMatch(/^name: /);
@@ -198,14 +203,18 @@ describe('Create', () => {
     const owner = newOwner();
     // What a crash right after the clone leaves: the owner stamped (by the clone call), setup pending.
     const vmid = cluster.sim.cluster.nextId();
-    const upid = await backend.client.post<string>(`/nodes/pve1/qemu/${TEMPLATE_VMID}/clone`, {
-      newid: vmid,
-      name: `tests.${owner.name}`,
-      description: `virtrigaud.owner.uid: ${owner.uid}\nvirtrigaud.provisioning: pending`,
-    });
-    await waitForTask(backend.client, upid, AbortSignal.timeout(5000));
+    const upid = await backend.client.post<string>(
+      `/nodes/pve1/qemu/${TEMPLATE_VMID}/clone`,
+      {
+        newid: vmid,
+        name: `tests.${owner.name}`,
+        description: `virtrigaud.owner.uid: ${owner.uid}\nvirtrigaud.provisioning: pending`,
+      },
+      ctx(),
+    );
+    await waitForTask(backend.client, upid, ctx());
     const created = await backend.create(
-      callContext(),
+      ctx(),
       createInput(owner, { class: { cpu: 3, memory: '512Mi' } }),
     );
     expect(created.id).toBe(String(vmid));
@@ -224,17 +233,17 @@ describe('Create', () => {
     const owner = newOwner();
     cluster.sim.taskDelayMs = 300;
     try {
-      const first = backend.create(callContext(), createInput(owner));
+      const first = backend.create(ctx(), createInput(owner));
       await until(() =>
         [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'clone'),
       );
-      const retried = await failure(backend.create(callContext(), createInput(owner)));
+      const retried = await failure(backend.create(ctx(), createInput(owner)));
       expect(retried).toMatchObject({
         code: 'UNAVAILABLE',
         message: expect.stringMatching(/retry/),
       });
       const { id } = await first;
-      expect((await backend.create(callContext(), createInput(owner))).id).toBe(id);
+      expect((await backend.create(ctx(), createInput(owner))).id).toBe(id);
       expect(vmsNamed(`tests.${owner.name}`)).toHaveLength(1);
     } finally {
       cluster.sim.taskDelayMs = 5;
@@ -251,7 +260,7 @@ describe('Create', () => {
     );
     try {
       const owner = newOwner();
-      const { id } = await withSnippets.create(callContext(), createInput(owner));
+      const { id } = await withSnippets.create(ctx(), createInput(owner));
       expect(vmOf(id).config).toMatchObject({
         cicustom: 'vendor=local-lvm:snippets/vendor.yaml',
         ide2: expect.stringMatching(/cloudinit/),
@@ -270,7 +279,7 @@ describe('Create', () => {
   it('names the field of bad input', async () => {
     const owner = newOwner();
     const noSource = await failure(
-      backend.create(callContext(), createInput(owner, { image: { source: {} } })),
+      backend.create(ctx(), createInput(owner, { image: { source: {} } })),
     );
     expect(noSource).toMatchObject({
       code: 'INVALID_ARGUMENT',
@@ -278,7 +287,7 @@ describe('Create', () => {
     });
     const missing = await failure(
       backend.create(
-        callContext(),
+        ctx(),
         createInput(owner, { image: { source: { proxmox: { templateID: 4242 } } } }),
       ),
     );
@@ -288,7 +297,7 @@ describe('Create', () => {
     });
     const userData = await failure(
       backend.create(
-        callContext(),
+        ctx(),
         createInput(owner, { userData: Buffer.from('#cloud-config\nruncmd: [reboot]\n') }),
       ),
     );
@@ -297,10 +306,7 @@ describe('Create', () => {
       message: expect.stringMatching(/^user_data: keys runcmd/),
     });
     const nic = await failure(
-      backend.create(
-        callContext(),
-        createInput(owner, { networks: [{ name: 'eth0', attachment: {} }] }),
-      ),
+      backend.create(ctx(), createInput(owner, { networks: [{ name: 'eth0', attachment: {} }] })),
     );
     expect(nic.message).toMatch(/^networks_json\[0\]\.proxmox\.bridge/);
   });
@@ -311,35 +317,35 @@ describe('power, describe, reconfigure', () => {
   const owner = newOwner();
 
   beforeAll(async () => {
-    id = (await backend.create(callContext(), createInput(owner))).id;
+    id = (await backend.create(ctx(), createInput(owner))).id;
   });
 
   it('powers on, reboots, stops and shuts down; repeated calls are no-ops', async () => {
-    await succeed(backend.power(callContext(), id, 'on', 0));
-    expect(await backend.power(callContext(), id, 'on', 0)).toEqual({});
-    await succeed(backend.power(callContext(), id, 'reboot', 0));
+    await succeed(backend.power(ctx(), id, 'on', 0));
+    expect(await backend.power(ctx(), id, 'on', 0)).toEqual({});
+    await succeed(backend.power(ctx(), id, 'reboot', 0));
     expect(vmOf(id).status).toBe('running');
-    await succeed(backend.power(callContext(), id, 'shutdownGraceful', 30));
+    await succeed(backend.power(ctx(), id, 'shutdownGraceful', 30));
     expect(vmOf(id).status).toBe('stopped');
-    expect(await backend.power(callContext(), id, 'off', 0)).toEqual({});
-    await succeed(backend.power(callContext(), id, 'reboot', 0));
+    expect(await backend.power(ctx(), id, 'off', 0)).toEqual({});
+    await succeed(backend.power(ctx(), id, 'reboot', 0));
     expect(vmOf(id).status).toBe('running');
   });
 
   it('describes power state, guest-agent IPs and the console URL', async () => {
-    const description = await backend.describe(callContext(), id, owner);
+    const description = await backend.describe(ctx(), id, owner);
     expect(description).toMatchObject({
       powerState: 'On',
       ips: [expect.stringMatching(/^10\.0\./)],
       consoleUrl: `${cluster.sim.url}/?console=kvm&novnc=1&vmid=${id}&node=pve1`,
       raw: { vmid: Number(id), node: 'pve1', owner: owner.uid },
     });
-    expect(await backend.describe(callContext(), id, newOwner())).toBeUndefined();
-    expect(await backend.describe(callContext(), '999999', owner)).toBeUndefined();
+    expect(await backend.describe(ctx(), id, newOwner())).toBeUndefined();
+    expect(await backend.describe(ctx(), '999999', owner)).toBeUndefined();
   });
 
   it('lists VMs with their hardware, without templates', async () => {
-    const vms = await backend.listVMs(callContext());
+    const vms = await backend.listVMs(ctx());
     expect(vms.find((vm) => vm.id === id)).toMatchObject({
       name: `tests.${owner.name}`,
       cpu: 2,
@@ -350,11 +356,11 @@ describe('power, describe, reconfigure', () => {
   });
 
   it('reconfigures CPU, memory and disks on a running VM; never shrinks', async () => {
-    await backend.reconfigure(callContext(), id, {
+    await backend.reconfigure(ctx(), id, {
       class: { cpu: 4, memory: '4Gi', diskDefaults: { sizeGiB: 16 } },
       disks: [{ name: 'data', sizeGiB: 8 }],
     });
-    await backend.reconfigure(callContext(), id, {
+    await backend.reconfigure(ctx(), id, {
       class: { cpu: 4, memory: '4Gi' },
       disks: [{ name: 'data', sizeGiB: 12 }],
     });
@@ -363,7 +369,7 @@ describe('power, describe, reconfigure', () => {
     expect(config.scsi0).toMatch(/size=16G/);
     expect(config.scsi1).toMatch(/size=12G/);
     const shrink = await failure(
-      backend.reconfigure(callContext(), id, {
+      backend.reconfigure(ctx(), id, {
         class: { cpu: 4, memory: '4Gi' },
         disks: [{ name: 'data', sizeGiB: 4 }],
       }),
@@ -375,8 +381,8 @@ describe('power, describe, reconfigure', () => {
   });
 
   it('answers NOT_FOUND for a VM that does not exist and INVALID_ARGUMENT for a malformed id', async () => {
-    expect((await failure(backend.power(callContext(), '999999', 'on', 0))).code).toBe('NOT_FOUND');
-    expect((await failure(backend.power(callContext(), 'vm-1; rm -rf /', 'on', 0))).code).toBe(
+    expect((await failure(backend.power(ctx(), '999999', 'on', 0))).code).toBe('NOT_FOUND');
+    expect((await failure(backend.power(ctx(), 'vm-1; rm -rf /', 'on', 0))).code).toBe(
       'INVALID_ARGUMENT',
     );
   });
@@ -384,16 +390,16 @@ describe('power, describe, reconfigure', () => {
 
 describe('tasks', () => {
   it('a Proxmox task that ends with an error reports its exit status', async () => {
-    const { id } = await backend.create(callContext(), createInput(newOwner()));
+    const { id } = await backend.create(ctx(), createInput(newOwner()));
     const exitstatus = 'start failed: QEMU exited with code 1';
     cluster.sim.tasks.failNext('qmstart', exitstatus);
-    const started = await backend.power(callContext(), id, 'on', 0);
+    const started = await backend.power(ctx(), id, 'on', 0);
     expect(await settle(backend, started)).toBe(exitstatus);
     expect(vmOf(id).status).toBe('stopped');
   });
 
   it('refuses task ids that are not UPIDs', async () => {
-    const err = await failure(backend.taskStatus(callContext(), 'not-a-upid'));
+    const err = await failure(backend.taskStatus(ctx(), 'not-a-upid'));
     expect(err).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^task.id/),
@@ -401,8 +407,8 @@ describe('tasks', () => {
   });
 
   it('answers any task from its UPID alone (a second backend instance, as another replica)', async () => {
-    const { id } = await backend.create(callContext(), createInput(newOwner()));
-    const started = await backend.power(callContext(), id, 'on', 0);
+    const { id } = await backend.create(ctx(), createInput(newOwner()));
+    const started = await backend.power(ctx(), id, 'on', 0);
     const replica = new ProxmoxBackend(cluster.backendConfig());
     try {
       expect(await settle(replica, started)).toBeUndefined();
@@ -416,8 +422,8 @@ describe('snapshots and clones', () => {
   let id: string;
 
   beforeAll(async () => {
-    id = (await backend.create(callContext(), createInput(newOwner()))).id;
-    await succeed(backend.power(callContext(), id, 'on', 0));
+    id = (await backend.create(ctx(), createInput(newOwner()))).id;
+    await succeed(backend.power(ctx(), id, 'on', 0));
   });
 
   it('creates (idempotently, with memory), reverts and deletes (idempotently) snapshots', async () => {
@@ -427,21 +433,21 @@ describe('snapshots and clones', () => {
       includeMemory: true,
       description: 'pre',
     };
-    const snapshot = await succeed(backend.snapshotCreate(callContext(), input));
+    const snapshot = await succeed(backend.snapshotCreate(ctx(), input));
     expect(snapshot.snapshotId).toBe('before-upgrade');
     expect(vmOf(id).snapshots.get(snapshot.snapshotId)).toMatchObject({
       vmstate: true,
       description: 'pre',
     });
-    expect(await backend.snapshotCreate(callContext(), input)).toEqual({
+    expect(await backend.snapshotCreate(ctx(), input)).toEqual({
       snapshotId: snapshot.snapshotId,
     });
-    await succeed(backend.snapshotRevert(callContext(), id, snapshot.snapshotId));
+    await succeed(backend.snapshotRevert(ctx(), id, snapshot.snapshotId));
     expect(vmOf(id).status).toBe('running');
-    const missing = await failure(backend.snapshotRevert(callContext(), id, 'nope'));
+    const missing = await failure(backend.snapshotRevert(ctx(), id, 'nope'));
     expect(missing.code).toBe('NOT_FOUND');
-    await succeed(backend.snapshotDelete(callContext(), id, snapshot.snapshotId));
-    expect(await backend.snapshotDelete(callContext(), id, snapshot.snapshotId)).toEqual({});
+    await succeed(backend.snapshotDelete(ctx(), id, snapshot.snapshotId));
+    expect(await backend.snapshotDelete(ctx(), id, snapshot.snapshotId)).toEqual({});
   });
 
   it('full-clones a running VM, idempotent by target owner', async () => {
@@ -454,15 +460,15 @@ describe('snapshots and clones', () => {
       customize: {},
       target,
     };
-    const clone = await backend.clone(callContext(), input);
+    const clone = await backend.clone(ctx(), input);
     expect(clone.targetVmId).not.toBe(id);
-    expect((await backend.clone(callContext(), input)).targetVmId).toBe(clone.targetVmId);
+    expect((await backend.clone(ctx(), input)).targetVmId).toBe(clone.targetVmId);
   });
 
   it('makes linked clones of templates only', async () => {
     const target = newOwner();
     const fromVm = await failure(
-      backend.clone(callContext(), {
+      backend.clone(ctx(), {
         sourceVmId: id,
         targetName: 'tests.linked-vm',
         linked: true,
@@ -472,7 +478,7 @@ describe('snapshots and clones', () => {
       }),
     );
     expect(fromVm.code).toBe('FAILED_PRECONDITION');
-    const linked = await backend.clone(callContext(), {
+    const linked = await backend.clone(ctx(), {
       sourceVmId: String(TEMPLATE_VMID),
       targetName: `tests.${target.name}`,
       linked: true,
@@ -487,17 +493,17 @@ describe('snapshots and clones', () => {
 describe('Delete', () => {
   it('stops a running VM, destroys it with its disks, and succeeds again once it is gone', async () => {
     const owner = newOwner();
-    const { id } = await backend.create(callContext(), createInput(owner));
-    await succeed(backend.power(callContext(), id, 'on', 0));
-    const other = await failure(backend.delete(callContext(), id, newOwner()));
+    const { id } = await backend.create(ctx(), createInput(owner));
+    await succeed(backend.power(ctx(), id, 'on', 0));
+    const other = await failure(backend.delete(ctx(), id, newOwner()));
     expect(other.code).toBe('FAILED_PRECONDITION');
-    await succeed(backend.delete(callContext(), id, owner));
+    await succeed(backend.delete(ctx(), id, owner));
     expect(cluster.sim.cluster.vms.has(Number(id))).toBe(false);
     const destroy = cluster.sim.requests
       .filter((r) => r.template === '/nodes/{node}/qemu/{vmid}' && r.method === 'DELETE')
       .at(-1);
     expect(destroy?.parameterNames.sort()).toEqual(['destroy-unreferenced-disks', 'purge']);
-    expect(await backend.delete(callContext(), id, owner)).toEqual({});
+    expect(await backend.delete(ctx(), id, owner)).toEqual({});
   });
 });
 
@@ -508,8 +514,10 @@ describe('fidelity and secrets', () => {
     expect(cluster.sim.requests.every((r) => r.template)).toBe(true);
   });
 
-  it('never logged the token secret', () => {
-    expect(logLines.length).toBeGreaterThan(10);
+  it('logged every Proxmox call with the correlation id, and never the token secret', () => {
+    const calls = logLines.filter((line) => line.includes('"proxmox call"'));
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.filter((line) => !line.includes('"correlationId":"test"'))).toEqual([]);
     expect(logLines.join('')).not.toContain(cluster.tokenSecret);
   });
 });

@@ -50,7 +50,7 @@ export class ProxmoxBackend implements HypervisorBackend {
   }
 
   async validate(ctx: CallContext): Promise<void> {
-    await this.client.get('/version', {}, ctx.signal);
+    await this.client.get('/version', {}, ctx);
   }
 
   create(ctx: CallContext, input: CreateInput) {

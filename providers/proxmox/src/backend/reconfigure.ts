@@ -14,8 +14,8 @@ export async function reconfigureVm(
   id: string,
   desired: DesiredState,
 ): Promise<Operation> {
-  const vm = await requireVm(pve, 'id', id, ctx.signal);
-  const config = await readConfig(pve, vm, ctx.signal);
+  const vm = await requireVm(pve, 'id', id, ctx);
+  const config = await readConfig(pve, vm, ctx);
   const disks = planDisks(
     'desired_json.disks',
     config,
@@ -24,7 +24,7 @@ export async function reconfigureVm(
     pve.defaults.storage,
   );
   const params = { ...hardwareParams('desired_json.class', desired.class), ...disks.add };
-  await pve.client.put(vmPath(vm, '/config'), params, ctx.signal);
+  await pve.client.put(vmPath(vm, '/config'), params, ctx);
   await growDisks(pve, ctx, vm, disks.grow);
   return {};
 }

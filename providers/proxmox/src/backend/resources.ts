@@ -2,7 +2,7 @@
 // call, so a VM is addressed by its cluster-wide VMID alone (VMs migrate between nodes), and any
 // replica can find it.
 import { invalidArgument, notFound } from '@virtrigaud/provider-sdk';
-import { apiPath } from '../client/pve-client';
+import { apiPath, type CallScope } from '../client/pve-client';
 import type { PveContext } from './context';
 import { readOwner, type OwnerStamp } from './owner';
 
@@ -35,8 +35,8 @@ export function parseVmId(field: string, id: string): number {
 }
 
 /** Every QEMU guest (VMs and templates) of the cluster. */
-export async function qemuResources(pve: PveContext, signal: AbortSignal): Promise<VmResource[]> {
-  const all = await pve.client.get<VmResource[]>('/cluster/resources', { type: 'vm' }, signal);
+export async function qemuResources(pve: PveContext, scope: CallScope): Promise<VmResource[]> {
+  const all = await pve.client.get<VmResource[]>('/cluster/resources', { type: 'vm' }, scope);
   return all.filter((r) => r.type === 'qemu');
 }
 
@@ -44,19 +44,19 @@ export async function qemuResources(pve: PveContext, signal: AbortSignal): Promi
 export async function findVm(
   pve: PveContext,
   id: string,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<VmResource | undefined> {
   if (!VMID.test(id)) return undefined;
-  return (await qemuResources(pve, signal)).find((r) => r.vmid === Number(id) && !r.template);
+  return (await qemuResources(pve, scope)).find((r) => r.vmid === Number(id) && !r.template);
 }
 
 export async function requireVm(
   pve: PveContext,
   field: string,
   id: string,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<VmResource> {
-  const vm = await findVm(pve, String(parseVmId(field, id)), signal);
+  const vm = await findVm(pve, String(parseVmId(field, id)), scope);
   if (!vm) throw notFound(`VM ${id} does not exist`);
   return vm;
 }
@@ -68,15 +68,15 @@ export function vmPath(vm: Pick<VmResource, 'node' | 'vmid'>, rest = ''): string
 export function readConfig(
   pve: PveContext,
   vm: Pick<VmResource, 'node' | 'vmid'>,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<VmConfig> {
-  return pve.client.get<VmConfig>(vmPath(vm, '/config'), {}, signal);
+  return pve.client.get<VmConfig>(vmPath(vm, '/config'), {}, scope);
 }
 
 export async function ownerOf(
   pve: PveContext,
   vm: VmResource,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<OwnerStamp> {
-  return readOwner((await readConfig(pve, vm, signal)).description);
+  return readOwner((await readConfig(pve, vm, scope)).description);
 }

@@ -7,7 +7,7 @@ import {
   type Operation,
   type SnapshotInput,
 } from '@virtrigaud/provider-sdk';
-import { apiPath } from '../client/pve-client';
+import { apiPath, type CallScope } from '../client/pve-client';
 import type { PveContext } from './context';
 import { currentStatus } from './power';
 import { requireVm, vmPath } from './resources';
@@ -25,9 +25,9 @@ export function snapshotName(hint: string): string {
 async function snapshotNames(
   pve: PveContext,
   vm: { node: string; vmid: number },
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<string[]> {
-  const list = await pve.client.get<{ name: string }[]>(vmPath(vm, '/snapshot'), {}, signal);
+  const list = await pve.client.get<{ name: string }[]>(vmPath(vm, '/snapshot'), {}, scope);
   return list.map((s) => s.name).filter((name) => name !== 'current');
 }
 
@@ -36,10 +36,10 @@ export async function createSnapshot(
   ctx: CallContext,
   input: SnapshotInput,
 ): Promise<Operation & { snapshotId: string }> {
-  const vm = await requireVm(pve, 'vm_id', input.vmId, ctx.signal);
+  const vm = await requireVm(pve, 'vm_id', input.vmId, ctx);
   const snapshotId = snapshotName(input.nameHint);
-  if ((await snapshotNames(pve, vm, ctx.signal)).includes(snapshotId)) return { snapshotId };
-  const running = (await currentStatus(pve, vm, ctx.signal)).status === 'running';
+  if ((await snapshotNames(pve, vm, ctx)).includes(snapshotId)) return { snapshotId };
+  const running = (await currentStatus(pve, vm, ctx)).status === 'running';
   const task = await pve.client.post<string>(
     vmPath(vm, '/snapshot'),
     {
@@ -47,7 +47,7 @@ export async function createSnapshot(
       description: input.description || undefined,
       vmstate: input.includeMemory && running ? true : undefined,
     },
-    ctx.signal,
+    ctx,
   );
   return { snapshotId, task };
 }
@@ -58,12 +58,12 @@ export async function deleteSnapshot(
   vmId: string,
   snapshotId: string,
 ): Promise<Operation> {
-  const vm = await requireVm(pve, 'vm_id', vmId, ctx.signal);
-  if (!(await snapshotNames(pve, vm, ctx.signal)).includes(snapshotId)) return {};
+  const vm = await requireVm(pve, 'vm_id', vmId, ctx);
+  if (!(await snapshotNames(pve, vm, ctx)).includes(snapshotId)) return {};
   const task = await pve.client.delete<string>(
     vmPath(vm, apiPath`/snapshot/${snapshotId}`),
     {},
-    ctx.signal,
+    ctx,
   );
   return { task };
 }
@@ -74,14 +74,14 @@ export async function revertSnapshot(
   vmId: string,
   snapshotId: string,
 ): Promise<Operation> {
-  const vm = await requireVm(pve, 'vm_id', vmId, ctx.signal);
-  if (!(await snapshotNames(pve, vm, ctx.signal)).includes(snapshotId)) {
+  const vm = await requireVm(pve, 'vm_id', vmId, ctx);
+  if (!(await snapshotNames(pve, vm, ctx)).includes(snapshotId)) {
     throw notFound(`snapshot_id: VM ${vmId} has no snapshot "${snapshotId}"`);
   }
   const task = await pve.client.post<string>(
     vmPath(vm, apiPath`/snapshot/${snapshotId}/rollback`),
     {},
-    ctx.signal,
+    ctx,
   );
   return { task };
 }

@@ -17,7 +17,7 @@ export async function taskStatus(
   const upid = parseUpid(task);
   if (!upid) throw invalidArgument('task.id', 'is not a Proxmox task id (UPID:...)');
   try {
-    return await readTask(pve.client, upid, ctx.signal);
+    return await readTask(pve.client, upid, ctx);
   } catch (err) {
     if (err instanceof PveApiError && /no such task/i.test(err.pveMessage)) {
       throw notFound(`task.id: Proxmox node ${upid.node} does not know this task`);

@@ -135,12 +135,16 @@ describe('authentication', () => {
     expect(err.code).toBe('NOT_FOUND');
   });
 
-  it('a wrong password is UNAUTHENTICATED and never echoed', async () => {
+  it('a wrong password is UNAUTHENTICATED, tried once, and never echoed', async () => {
+    const logins = () =>
+      cluster.sim.requests.filter((r) => r.path.endsWith('/access/ticket')).length;
+    const before = logins();
     const err = await failure(
       client({ auth: { username: USERNAME, password: 'not-the-password' } }).get('/version'),
     );
     expect(err.code).toBe('UNAUTHENTICATED');
     expect(err.message).not.toContain('not-the-password');
+    expect(logins()).toBe(before + 1);
   });
 });
 

@@ -14,6 +14,19 @@ export type ParamValue = string | number | boolean | undefined;
 export type Params = Record<string, ParamValue>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** Per-call cancellation and logger (a backend CallContext fits: its log carries the correlation id). */
+export interface CallScope {
+  signal?: AbortSignal;
+  log?: Logger;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+interface Call {
+  signal: AbortSignal;
+  log?: Logger;
+}
+
 export type Authentication =
   { tokenId: string; tokenSecret: string } | { username: string; password: string };
 
@@ -90,20 +103,20 @@ export class PveClient {
     }
   }
 
-  get<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('GET', path, params, signal);
+  get<T>(path: string, params: Params = {}, scope: CallScope = {}): Promise<T> {
+    return this.request<T>('GET', path, params, scope);
   }
 
-  post<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('POST', path, params, signal);
+  post<T>(path: string, params: Params = {}, scope: CallScope = {}): Promise<T> {
+    return this.request<T>('POST', path, params, scope);
   }
 
-  put<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('PUT', path, params, signal);
+  put<T>(path: string, params: Params = {}, scope: CallScope = {}): Promise<T> {
+    return this.request<T>('PUT', path, params, scope);
   }
 
-  delete<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('DELETE', path, params, signal);
+  delete<T>(path: string, params: Params = {}, scope: CallScope = {}): Promise<T> {
+    return this.request<T>('DELETE', path, params, scope);
   }
 
   /** One API call; reads are retried on UNAVAILABLE, every call once more after a ticket renewal. */
@@ -111,18 +124,22 @@ export class PveClient {
     method: Method,
     path: string,
     params: Params = {},
-    signal: AbortSignal = new AbortController().signal,
+    scope: CallScope = {},
   ): Promise<T> {
+    const call: Call = {
+      signal: scope.signal ?? NEVER_ABORTED,
+      log: scope.log ?? this.options.log,
+    };
     const attempts = method === 'GET' ? 1 + this.readRetries : 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.authenticated<T>(method, path, params, signal);
+        return await this.authenticated<T>(method, path, params, call);
       } catch (err) {
         const retryable =
-          err instanceof ProviderError && err.code === 'UNAVAILABLE' && !signal.aborted;
+          err instanceof ProviderError && err.code === 'UNAVAILABLE' && !call.signal.aborted;
         if (!retryable || attempt >= attempts) throw err;
-        this.options.log?.debug({ method, path, attempt }, 'retrying Proxmox read');
-        await delay(RETRY_BASE_MS * 2 ** (attempt - 1), undefined, { signal }).catch(
+        call.log?.debug({ method, path, attempt }, 'retrying Proxmox read');
+        await delay(RETRY_BASE_MS * 2 ** (attempt - 1), undefined, { signal: call.signal }).catch(
           () => undefined,
         );
       }
@@ -133,32 +150,22 @@ export class PveClient {
     method: Method,
     path: string,
     params: Params,
-    signal: AbortSignal,
+    call: Call,
   ): Promise<T> {
+    // A failed login throws here, and is not repeated.
+    const headers = await this.credentials.headers(method, call.signal);
     try {
-      return await this.send<T>(
-        method,
-        path,
-        params,
-        await this.credentials.headers(method, signal),
-        signal,
-      );
+      return await this.send<T>(method, path, params, headers, call);
     } catch (err) {
-      if (!(
+      const renew =
         err instanceof ProviderError &&
         err.code === 'UNAUTHENTICATED' &&
-        this.credentials.renewable
-      ))
-        throw err;
+        this.credentials.renewable;
+      if (!renew) throw err;
       // A rejected ticket means the request did nothing, so repeating it once is safe.
       this.credentials.invalidate();
-      return this.send<T>(
-        method,
-        path,
-        params,
-        await this.credentials.headers(method, signal),
-        signal,
-      );
+      const renewed = await this.credentials.headers(method, call.signal);
+      return this.send<T>(method, path, params, renewed, call);
     }
   }
 
@@ -168,7 +175,7 @@ export class PveClient {
       '/access/ticket',
       { username, password },
       {},
-      signal,
+      { signal, log: this.options.log },
     );
     this.redactor.add(data.ticket);
     return { ticket: data.ticket, csrf: data.CSRFPreventionToken };
@@ -179,7 +186,7 @@ export class PveClient {
     path: string,
     params: Params,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    call: Call,
   ): Promise<T> {
     const url = new URL(this.baseUrl.href + path);
     const form = encodeParams(params);
@@ -187,8 +194,8 @@ export class PveClient {
     if (method === 'GET' || method === 'DELETE') url.search = form.toString();
     else body = form.toString();
     const started = Date.now();
-    const response = await this.exchange(method, url, body, headers, signal);
-    this.options.log?.debug(
+    const response = await this.exchange(method, url, body, headers, call.signal);
+    call.log?.debug(
       { method, path, status: response.status, ms: Date.now() - started },
       'proxmox call',
     );

@@ -2,7 +2,7 @@
 // any replica can poll `/nodes/{node}/tasks/{upid}/status` with nothing but the UPID.
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderError } from '@virtrigaud/provider-sdk';
-import { apiPath, type PveClient } from './pve-client';
+import { apiPath, type CallScope, type PveClient } from './pve-client';
 
 export interface Upid {
   upid: string;
@@ -40,12 +40,12 @@ function succeeded(exitstatus: string | undefined): boolean {
 export async function readTask(
   client: PveClient,
   upid: Upid,
-  signal?: AbortSignal,
+  scope: CallScope = {},
 ): Promise<TaskState> {
   const status = await client.get<TaskStatusData>(
     apiPath`/nodes/${upid.node}/tasks/${upid.upid}/status`,
     {},
-    signal,
+    scope,
   );
   if (status.status !== 'stopped') return { done: false };
   return succeeded(status.exitstatus)
@@ -56,21 +56,21 @@ export async function readTask(
 const POLL_START_MS = 20;
 const POLL_MAX_MS = 1000;
 
-/** Polls until the task ends (bounded by `signal`); throws with the exit status on failure. */
+/** Polls until the task ends (bounded by `scope.signal`); throws with the exit status on failure. */
 export async function waitForTask(
   client: PveClient,
   upidText: string,
-  signal: AbortSignal,
+  scope: CallScope,
 ): Promise<void> {
   const upid = parseUpid(upidText);
   if (!upid) throw new Error(`Proxmox answered something that is not a task id: ${upidText}`);
   for (let pollMs = POLL_START_MS; ; pollMs = Math.min(pollMs * 2, POLL_MAX_MS)) {
-    const state = await readTask(client, upid, signal);
+    const state = await readTask(client, upid, scope);
     if (state.done) {
       if (state.error) throw new TaskFailedError(upid, state.error);
       return;
     }
-    await delay(pollMs, undefined, { signal });
+    await delay(pollMs, undefined, { signal: scope.signal });
   }
 }
 

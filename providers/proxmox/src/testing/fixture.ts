@@ -2,7 +2,7 @@
 // Ubuntu cloud-init template (VMID 9000), a privileged API token, a read-only token and a
 // password user, all behind HTTPS with a fresh self-signed certificate.
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { BackendConfig, CallContext, ProviderOptions } from '@virtrigaud/provider-sdk';
 import { selfSignedCertificate, type TestCertificate } from '../simulator/certificate';
 import { ProxmoxSimulator, type SimulatorOptions } from '../simulator/server';
@@ -88,6 +88,10 @@ export async function startSimulatedCluster(
   };
 }
 
-export function callContext(timeoutMs = 30_000): CallContext {
-  return { correlationId: 'test', signal: AbortSignal.timeout(timeoutMs), log: silent };
+export function callContext(timeoutMs = 30_000, log: Logger = silent): CallContext {
+  return {
+    correlationId: 'test',
+    signal: AbortSignal.timeout(timeoutMs),
+    log: log.child({ correlationId: 'test' }),
+  };
 }
