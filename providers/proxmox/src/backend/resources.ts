@@ -4,7 +4,6 @@
 import { invalidArgument, notFound } from '@virtrigaud/provider-sdk';
 import { apiPath, type CallScope } from '../client/pve-client';
 import type { PveContext } from './context';
-import { readOwner, type OwnerStamp } from './owner';
 
 export interface VmResource {
   vmid: number;
@@ -71,12 +70,4 @@ export function readConfig(
   scope: CallScope,
 ): Promise<VmConfig> {
   return pve.client.get<VmConfig>(vmPath(vm, '/config'), {}, scope);
-}
-
-export async function ownerOf(
-  pve: PveContext,
-  vm: VmResource,
-  scope: CallScope,
-): Promise<OwnerStamp> {
-  return readOwner((await readConfig(pve, vm, scope)).description);
 }

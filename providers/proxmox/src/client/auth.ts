@@ -46,7 +46,6 @@ export class TicketCredentials implements Credentials {
   readonly renewable = true;
   private session?: { ticket: Ticket; obtainedAt: number };
   private pending?: Promise<Ticket>;
-  logins = 0;
 
   constructor(
     private readonly login: Login,
@@ -72,7 +71,6 @@ export class TicketCredentials implements Credentials {
     // One login at a time, shared by every concurrent caller.
     this.pending ??= this.login(signal)
       .then((ticket) => {
-        this.logins++;
         this.session = { ticket, obtainedAt: Date.now() };
         return ticket;
       })

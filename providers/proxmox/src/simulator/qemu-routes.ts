@@ -344,20 +344,7 @@ function destroy(c: RouteContext): string {
   });
 }
 
-function vmIndex(c: RouteContext): unknown[] {
-  c.cluster.requireNode(c.params.node);
-  return [...c.cluster.vms.values()]
-    .filter((vm) => vm.node === c.params.node)
-    .map((vm) => ({
-      vmid: vm.vmid,
-      name: vm.config.name,
-      status: vm.status,
-      ...(vm.config.template === '1' ? { template: 1 } : {}),
-    }));
-}
-
 export const QEMU_ROUTES: Record<string, Route> = {
-  'GET /nodes/{node}/qemu': vmIndex,
   'POST /nodes/{node}/qemu': create,
   'DELETE /nodes/{node}/qemu/{vmid}': destroy,
   'POST /nodes/{node}/qemu/{vmid}/clone': clone,

@@ -97,6 +97,5 @@ export const CLUSTER_ROUTES: Record<string, Route> = {
   'GET /version': () => ({ version: '9.1.3', release: '9.1', repoid: '0a1b2c3d4e5f6a7b' }),
   'GET /cluster/nextid': nextId,
   'GET /cluster/resources': resources,
-  'GET /nodes': (c) => c.cluster.nodes.map((node) => ({ node, status: 'online' })),
   'GET /nodes/{node}/tasks/{upid}/status': taskStatus,
 };

@@ -57,6 +57,22 @@ function call(
   });
 }
 
+async function untilTaskDone(upid: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const status = await call('GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, {
+      headers: token(),
+    });
+    const task = status.body.data as { status: string; exitstatus?: string };
+    if (task.status === 'stopped') {
+      expect(task.exitstatus).toBe('OK');
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`task ${upid} not done`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const token = () => ({ Authorization: `PVEAPIToken=${TOKEN_ID}=${cluster.tokenSecret}` });
 
 describe('Proxmox simulator over HTTPS', () => {
@@ -137,6 +153,42 @@ describe('Proxmox simulator over HTTPS', () => {
       node: 'pve1',
       type: 'qmclone',
       status: expect.stringMatching(/running|stopped/),
+    });
+  });
+
+  it('creates a VM with POST /nodes/{node}/qemu and updates config asynchronously with POST /config', async () => {
+    const form = new URLSearchParams({
+      vmid: '4242',
+      name: 'created-from-scratch',
+      cores: '2',
+      memory: '1024',
+      scsi0: 'local-lvm:8',
+      net0: 'virtio,bridge=vmbr0',
+    });
+    const create = await call('POST', '/nodes/pve1/qemu', {
+      headers: token(),
+      form: form.toString(),
+    });
+    expect(create.body.data).toMatch(/^UPID:pve1:.*:qmcreate:4242:/);
+    expect(cluster.sim.cluster.vms.get(4242)?.config).toEqual({ lock: 'create' });
+    await untilTaskDone(create.body.data as string);
+    expect(cluster.sim.cluster.vms.get(4242)?.config).toMatchObject({
+      name: 'created-from-scratch',
+      scsi0: 'local-lvm:vm-4242-disk-0,size=8G',
+      net0: expect.stringMatching(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/),
+    });
+    const update = await call('POST', '/nodes/pve1/qemu/4242/config', {
+      headers: token(),
+      form: 'cores=4&delete=net0',
+    });
+    await untilTaskDone(update.body.data as string);
+    const config = await call('GET', '/nodes/pve1/qemu/4242/config', { headers: token() });
+    expect(config.body.data).toMatchObject({ cores: 4, memory: '1024' });
+    expect(config.body.data).not.toHaveProperty('net0');
+    const again = await call('POST', '/nodes/pve1/qemu', { headers: token(), form: 'vmid=4242' });
+    expect(again).toMatchObject({
+      status: 500,
+      reason: "unable to create VM 4242 - VM 4242 already exists on node 'pve1'",
     });
   });
 

@@ -73,9 +73,4 @@ export class TaskList {
   get(upid: string): Task | undefined {
     return this.tasks.get(upid);
   }
-
-  /** Whether a task of this VM is still running (Proxmox refuses a second one on a locked VM). */
-  running(id: string): Task | undefined {
-    return this.pending.find((p) => p.task.id === id)?.task;
-  }
 }
