@@ -398,6 +398,18 @@ describe('tasks', () => {
     expect(vmOf(id).status).toBe('stopped');
   });
 
+  it('gives up on a slow Proxmox at the call deadline with DEADLINE_EXCEEDED', async () => {
+    cluster.sim.responseDelayMs = 2000;
+    try {
+      const started = Date.now();
+      const err = await failure(backend.listVMs(callContext(200, debugLog)));
+      expect(err.code).toBe('DEADLINE_EXCEEDED');
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      cluster.sim.responseDelayMs = 0;
+    }
+  });
+
   it('refuses task ids that are not UPIDs', async () => {
     const err = await failure(backend.taskStatus(ctx(), 'not-a-upid'));
     expect(err).toMatchObject({
