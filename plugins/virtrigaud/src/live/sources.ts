@@ -1,0 +1,27 @@
+// How VMs and Providers are loaded and how live events change them.
+import type { ProviderSummary, VmDetail } from '@virtrigaud/plugin-virtrigaud-common';
+import { sameObject } from '../catalog';
+import type { LiveObjectSource } from './useLiveObject';
+
+export const vmSource: LiveObjectSource<VmDetail> = {
+  load: (api, ref) => api.getVm(ref),
+  changeFrom(event, ref) {
+    if (event.type === 'vm.upserted' && sameObject(event.vm, ref)) {
+      // Events carry the summary; the detail's spec stays as loaded.
+      return { kind: 'upserted', apply: (current) => ({ ...current, ...event.vm }) };
+    }
+    if (event.type === 'vm.deleted' && sameObject(event.ref, ref)) return { kind: 'deleted' };
+    return undefined;
+  },
+};
+
+export const providerSource: LiveObjectSource<ProviderSummary> = {
+  load: (api, ref) => api.getProvider(ref),
+  changeFrom(event, ref) {
+    if (event.type === 'provider.upserted' && sameObject(event.provider, ref)) {
+      return { kind: 'upserted', apply: () => event.provider };
+    }
+    if (event.type === 'provider.deleted' && sameObject(event.ref, ref)) return { kind: 'deleted' };
+    return undefined;
+  },
+};
