@@ -13,10 +13,16 @@
 #                             bundle built once and served by the backend on the backend port)
 #   VIRTRIGAUD_RUN_DIR        where kubeconfig and logs go (default: a new temporary directory)
 #   VIRTRIGAUD_SAMPLES        0 to skip the sample VMs
+#   VIRTRIGAUD_SKIP_SETUP     1 when the caller already ran scripts/setup.sh (the browser tests)
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=setup.sh
-source "$repo_root/scripts/setup.sh"
+if [ "${VIRTRIGAUD_SKIP_SETUP:-0}" = 1 ]; then
+  # shellcheck source=node24.sh
+  source "$repo_root/scripts/node24.sh"
+else
+  # shellcheck source=setup.sh
+  source "$repo_root/scripts/setup.sh"
+fi
 cd "$repo_root"
 
 backend_port="${VIRTRIGAUD_BACKEND_PORT:-7007}"
