@@ -7,7 +7,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository root: the nearest directory up from here holding scripts/start.sh (src or dist). */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'scripts', 'start.sh'))) {
+    if (path.dirname(dir) === dir) throw new Error(`no scripts/start.sh above ${__dirname}`);
+    dir = path.dirname(dir);
+  }
+  return dir;
+})();
 
 export interface Portal {
   url: string;
