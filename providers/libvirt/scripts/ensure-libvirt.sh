@@ -68,7 +68,8 @@ alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 start_daemon() { # name binary
   local name="$1" binary="$2"
   alive "$STATE_DIR/$name.pid" && return 0
-  "$binary" >"$STATE_DIR/$name.log" 2>&1 &
+  # fd 9 (the lock) must not leak into the daemon, or the next run waits for it forever.
+  "$binary" 9>&- >"$STATE_DIR/$name.log" 2>&1 &
   echo $! >"$STATE_DIR/$name.pid"
   log "started $name (pid $!)"
 }

@@ -21,7 +21,7 @@ const CLASSIFIERS: [RegExp, ProviderErrorCode][] = [
   ],
   [/already exists|is already in use|already defined/i, 'ALREADY_EXISTS'],
   [
-    /domain is not running|domain is already running|Requested operation is not valid|Operation not supported|cannot (set|change)/i,
+    /domain is not running|Unknown savevm section|matches your saved VM setup|domain is already running|Requested operation is not valid|Operation not supported|cannot (set|change)/i,
     'FAILED_PRECONDITION',
   ],
   [/invalid argument|XML error|unsupported configuration/i, 'INVALID_ARGUMENT'],
