@@ -1,5 +1,6 @@
-// The provider's libvirt settings: from the Provider ConfigMap (`options.libvirt`, then
-// `options.defaults`) and the pod environment (spec.runtime.env), with defaults that suit a KVM host.
+// The provider's libvirt settings, first found wins: the Provider ConfigMap (`options.libvirt`),
+// the command-line flags (LIBVIRT_FLAGS), the pod environment (spec.runtime.env), the Provider
+// defaults (`options.defaults.storage`/`network`), then defaults that suit a KVM host.
 import { invalidArgument, type BackendConfig } from '@virtrigaud/provider-sdk';
 
 export interface LibvirtSettings {
@@ -17,6 +18,27 @@ export interface LibvirtSettings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Flag name → [ConfigMap key, environment variable]. */
+const SOURCES = {
+  'libvirt-domain-type': ['domainType', 'LIBVIRT_DOMAIN_TYPE'],
+  'libvirt-console-type': ['consoleType', 'LIBVIRT_CONSOLE_TYPE'],
+  'libvirt-console-listen': ['consoleListen', 'LIBVIRT_CONSOLE_LISTEN'],
+  'libvirt-storage-pool': ['storagePool', 'LIBVIRT_STORAGE_POOL'],
+  'libvirt-network': ['network', 'LIBVIRT_NETWORK'],
+  'libvirt-virsh-timeout-seconds': ['virshTimeoutSeconds', 'LIBVIRT_VIRSH_TIMEOUT_SECONDS'],
+  'libvirt-download-timeout-seconds': [
+    'downloadTimeoutSeconds',
+    'LIBVIRT_DOWNLOAD_TIMEOUT_SECONDS',
+  ],
+} as const;
+
+type Flag = keyof typeof SOURCES;
+
+/** The provider-specific flags of provider-libvirt, for runProvider. */
+export const LIBVIRT_FLAGS = Object.fromEntries(
+  Object.keys(SOURCES).map((flag) => [flag, { type: 'string' as const }]),
+) as Record<Flag, { type: 'string' }>;
 
 function pick<T extends string>(
   field: string,
@@ -41,33 +63,38 @@ function seconds(field: string, value: string | number | undefined, fallback: nu
 export function libvirtSettings(config: BackendConfig, env: Env = process.env): LibvirtSettings {
   const own = (config.options.libvirt ?? {}) as Record<string, string | number | undefined>;
   const defaults = config.options.defaults ?? {};
-  const value = (key: string, envName: string) => (own[key] ?? env[envName]) as string | undefined;
+  const flags = config.flags ?? {};
+  const value = (flag: Flag) => {
+    const [key, envName] = SOURCES[flag];
+    const found = own[key] ?? flags[flag] ?? env[envName];
+    return found === undefined || typeof found === 'boolean' ? undefined : String(found);
+  };
   return {
     domainType: pick(
       'libvirt.domainType',
-      value('domainType', 'LIBVIRT_DOMAIN_TYPE'),
+      value('libvirt-domain-type'),
       ['kvm', 'qemu', 'auto'],
       'auto',
     ),
     console: {
       type: pick(
         'libvirt.consoleType',
-        value('consoleType', 'LIBVIRT_CONSOLE_TYPE'),
+        value('libvirt-console-type'),
         ['vnc', 'spice', 'none'],
         'vnc',
       ),
-      listen: value('consoleListen', 'LIBVIRT_CONSOLE_LISTEN') || '127.0.0.1',
+      listen: value('libvirt-console-listen') || '127.0.0.1',
     },
-    storagePool: value('storagePool', 'LIBVIRT_STORAGE_POOL') || defaults.storage || 'default',
-    defaultNetwork: value('network', 'LIBVIRT_NETWORK') || defaults.network || undefined,
+    storagePool: value('libvirt-storage-pool') || defaults.storage || 'default',
+    defaultNetwork: value('libvirt-network') || defaults.network || undefined,
     virshTimeoutMs: seconds(
       'libvirt.virshTimeoutSeconds',
-      value('virshTimeoutSeconds', 'LIBVIRT_VIRSH_TIMEOUT_SECONDS'),
+      value('libvirt-virsh-timeout-seconds'),
       60,
     ),
     downloadTimeoutMs: seconds(
       'libvirt.downloadTimeoutSeconds',
-      value('downloadTimeoutSeconds', 'LIBVIRT_DOWNLOAD_TIMEOUT_SECONDS'),
+      value('libvirt-download-timeout-seconds'),
       1800,
     ),
   };
