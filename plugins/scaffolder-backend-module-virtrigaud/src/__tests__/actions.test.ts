@@ -146,10 +146,12 @@ describe('virtrigaud:vm:create', () => {
       gitops: { path: 'vms/git-1.yaml' },
     });
     expect(out.manifestPath).toBe('vms/git-1.yaml');
-    const manifest = parse(fs.readFileSync(path.join(workspace, 'vms/git-1.yaml'), 'utf8'));
-    expect(manifest).toMatchObject({
+    const text = fs.readFileSync(path.join(workspace, 'vms/git-1.yaml'), 'utf8');
+    // Read as YAML 1.1, as kubectl and GitOps controllers do: powerState must stay the string "On".
+    expect(parse(text, { version: '1.1' })).toMatchObject({
       kind: 'VirtualMachine',
       metadata: { name: 'git-1', namespace: ns },
+      spec: { powerState: 'On' },
     });
     expect(await getVm('git-1')).toBeUndefined();
     await expect(

@@ -7,7 +7,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PROVIDER_TYPES, type Provider } from '@virtrigaud/api';
 import type { Inventory } from '@virtrigaud/plugin-virtrigaud-backend';
 import { virtrigaudProviderCreatePermission } from '@virtrigaud/plugin-virtrigaud-common';
-import { stringify } from 'yaml';
+import { toYaml11 } from './yaml-1-1';
 import { KubeWriter, TASK_ID_LABEL } from './kube-writer';
 import { DNS_LABEL, entityRefOf, requirePermission, writeManifest } from './shared';
 
@@ -99,7 +99,7 @@ export function createProviderAction(options: {
       ctx.output('namespace', ref.namespace);
       ctx.output('name', ref.name);
       ctx.output('entityRef', entityRefOf(ref));
-      ctx.output('manifest', stringify(provider));
+      ctx.output('manifest', toYaml11(provider));
       if (secretName) ctx.output('secretName', secretName);
       const dryRun = Boolean(ctx.isDryRun);
       // The Provider first (validated by the cluster) so a bad request leaves no orphan Secret.

@@ -5,7 +5,7 @@ import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Inventory } from '@virtrigaud/plugin-virtrigaud-backend';
 import { virtrigaudVmCreatePermission } from '@virtrigaud/plugin-virtrigaud-common';
-import { stringify } from 'yaml';
+import { toYaml11 } from './yaml-1-1';
 import { KubeWriter } from './kube-writer';
 import { DNS_LABEL, entityRefOf, requirePermission, writeManifest } from './shared';
 import { vmManifest } from './vm-manifest';
@@ -112,7 +112,7 @@ export function createVmAction(options: { inventory: Inventory; permissions: Per
       ctx.output('namespace', ref.namespace);
       ctx.output('name', ref.name);
       ctx.output('entityRef', entityRefOf(ref));
-      ctx.output('manifest', stringify(manifest));
+      ctx.output('manifest', toYaml11(manifest));
       if (ctx.input.gitops) {
         // Validated by the cluster even here, so a bad request fails before anything is published.
         await writer.createOnce(api, manifest, ctx.task.id, true);

@@ -7,7 +7,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult, type Permission } from '@backstage/plugin-permission-common';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { entityNameFor, type ObjectRef } from '@virtrigaud/plugin-virtrigaud-common';
-import { stringify } from 'yaml';
+import { toYaml11 } from './yaml-1-1';
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -36,7 +36,7 @@ export async function writeManifest(
     throw new InputError(`gitops.path: "${relativePath}" must stay inside the workspace`);
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(target, objects.map((o) => stringify(o)).join('---\n'));
+  await fs.writeFile(target, objects.map((o) => toYaml11(o)).join('---\n'));
   return path.relative(workspacePath, target);
 }
 

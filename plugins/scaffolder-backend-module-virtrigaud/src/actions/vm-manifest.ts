@@ -1,7 +1,7 @@
 // The VirtualMachine object a template asks for. The cloud-init document is built as data and
 // serialized by the YAML library, never by pasting user input into text.
 import type { VirtualMachine } from '@virtrigaud/api';
-import { stringify } from 'yaml';
+import { toYaml11 } from './yaml-1-1';
 import { TASK_ID_LABEL } from './kube-writer';
 
 export interface VmRequest {
@@ -30,7 +30,7 @@ export function cloudConfig(
     shell: '/bin/bash',
     ...(sshPublicKey ? { ssh_authorized_keys: [sshPublicKey] } : {}),
   };
-  return `#cloud-config\n${stringify({ users: ['default', account] })}`;
+  return `#cloud-config\n${toYaml11({ users: ['default', account] })}`;
 }
 
 export function vmManifest(request: VmRequest, taskId: string): VirtualMachine {
