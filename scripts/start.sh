@@ -79,17 +79,7 @@ wait_for() {
 http_ok() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 log_has() { grep -q "$2" "$run_dir/$1.log"; }
 kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
-# Applies YAML manifests read as YAML 1.2 (the `yaml` package), sent to kubectl as JSON: kubectl
-# reads YAML 1.1, where the CRDs' unquoted enum values On/Off would become booleans.
-kc_apply() {
-  node -e '
-    const fs = require("node:fs"), path = require("node:path"), YAML = require("yaml");
-    const files = process.argv.slice(1).flatMap((p) => fs.statSync(p).isDirectory()
-      ? fs.readdirSync(p).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(p, f)) : [p]);
-    const items = files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, "utf8")).map((d) => d.toJS()).filter(Boolean));
-    process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items }));
-  ' "$@" | kc apply -f - >/dev/null
-}
+kc_apply() { for manifest in "$@"; do kc apply -f "$manifest" >/dev/null; done; }
 
 # --- Kubernetes: devcluster, CRDs, operator, providers, samples -------------------------------
 spawn devcluster node packages/devcluster/dist/cli.js --kubeconfig "$kubeconfig"
