@@ -25,5 +25,6 @@ fi
 # Every workspace with a tsconfig.json; each declares its own references, so tsc orders them.
 mapfile -t projects < <(ls -d proto packages/*/ operator providers/*/ plugins/*/ test 2>/dev/null |
   while read -r dir; do [ -f "$dir/tsconfig.json" ] && echo "${dir%/}"; done)
+node scripts/check-project-references.js "${projects[@]}"
 echo "[setup] tsc -b ${projects[*]}" >&2
 npx tsc -b "${projects[@]}"
