@@ -1,22 +1,11 @@
 // One jest run for the whole monorepo: every workspace is a jest "project", so `npm test` runs all
 // suites while each package can still be tested alone with `npx jest --selectProjects <name>`.
 // A workspace may bring its own jest.config.js (the Backstage frontend needs jsdom); the others
-// share the Node setup below. TypeScript is compiled by SWC (fast, no type checking: `tsc -b` in
-// scripts/test.sh is the type check).
+// share the Node project of jest.node-project.js.
 const fs = require('node:fs');
 const path = require('node:path');
 const { workspaces } = require('./package.json');
-
-const nodeProject = (dir) => ({
-  displayName: path.relative(__dirname, dir),
-  rootDir: dir,
-  testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
-  },
-  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
-});
+const nodeProject = require('./jest.node-project');
 
 function workspaceDirs() {
   return workspaces.flatMap((pattern) => {
@@ -34,4 +23,4 @@ const projects = workspaceDirs()
     return fs.existsSync(own) ? own : nodeProject(dir);
   });
 
-module.exports = { projects, nodeProject };
+module.exports = { projects };

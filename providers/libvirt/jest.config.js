@@ -1,6 +1,6 @@
 // The shared Node project plus a real libvirtd (installed and started by scripts/ensure-libvirt.sh)
 // for the package's suites.
-const base = require('../../jest.config.js').nodeProject(__dirname);
+const base = require('../../jest.node-project')(__dirname);
 
 module.exports = {
   ...base,

@@ -1,5 +1,5 @@
 // The shared Node project plus VMware's vCenter simulator, built and started once per run.
-const base = require('../../jest.config.js').nodeProject(__dirname);
+const base = require('../../jest.node-project')(__dirname);
 
 module.exports = {
   ...base,
