@@ -1,7 +1,5 @@
-// The provider conformance suite over real gRPC against the Proxmox provider on the simulator.
-// The optional slow-hypervisor check (`startSlow`) is left out: whether the server counts that call
-// as DEADLINE_EXCEEDED or CANCELLED races with the client's own deadline inside the SDK runtime
-// (flaky under load); the backend tests cover a slow Proxmox instead.
+// The provider conformance suite over real gRPC against the Proxmox provider on the simulator,
+// plus its slow-hypervisor check against a second simulator that answers every request late.
 // The simulator checks every request against the official API schema; the last check proves no
 // request of the whole suite was refused by that check or reached an endpoint it does not model.
 import { describeConformance } from '@virtrigaud/provider-conformance';
@@ -11,6 +9,7 @@ import { PveClient } from './client/pve-client';
 import type { RecordedRequest } from './simulator/server';
 import { startSimulatedCluster, TEMPLATE_VMID, type SimulatedCluster } from './testing/fixture';
 
+const SLOW_MS = 2_000;
 let cluster: SimulatedCluster;
 
 beforeAll(async () => {
@@ -71,6 +70,18 @@ describeConformance('proxmox on the schema-validating simulator', {
     supportedNetworkTypes: ['virtio', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3'],
   },
   taskTimeoutMs: 20_000,
+  startSlow: async () => {
+    const slow = await startSimulatedCluster({ responseDelayMs: SLOW_MS });
+    const provider = await startProvider(slow);
+    return {
+      ...provider,
+      slowMs: SLOW_MS,
+      stop: async () => {
+        await provider.stop();
+        await slow.stop();
+      },
+    };
+  },
 });
 
 describe('simulator fidelity during the conformance suite', () => {

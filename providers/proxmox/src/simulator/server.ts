@@ -59,6 +59,8 @@ export class ProxmoxSimulator {
   private readonly schema: ApiSchema;
   private readonly configSchema: Record<string, ParamSchema>;
   private server?: https.Server;
+  /** Ends the response delays of requests still waiting when the simulator stops. */
+  private readonly stopping = new AbortController();
   url = '';
 
   constructor(private readonly options: SimulatorOptions) {
@@ -94,6 +96,7 @@ export class ProxmoxSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.stopping.abort();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -120,7 +123,11 @@ export class ProxmoxSimulator {
     }
     record.status = status;
     this.requests.push(record);
-    if (this.responseDelayMs > 0) await delay(this.responseDelayMs);
+    if (this.responseDelayMs > 0) {
+      const { signal } = this.stopping;
+      const answer = await delay(this.responseDelayMs, true, { signal }).catch(() => false);
+      if (!answer) return; // stopped meanwhile: the connection is already closed
+    }
     const text = JSON.stringify(body);
     res.writeHead(status, reasonPhrase(status === 200 ? 'OK' : (record.message ?? '')), {
       'Content-Type': 'application/json;charset=UTF-8',

@@ -92,8 +92,16 @@ export class CallRunner {
     call.sendMetadata(echo);
     const log = this.deps.log.child({ correlationId, method: rpc });
     log.debug('call started');
-    const stopTimer = this.armTimeout(rpc, call, controller);
-    const onCancel = () => controller.abort(new CancelledByClient('cancelled by the client'));
+    const deadline = deadlineOf(call);
+    const stopTimer = this.armTimeout(rpc, deadline, controller);
+    // grpc-js also reports a call whose deadline passed as cancelled, and that event may come
+    // before our own deadline timer fires: it is still a deadline, not a client's cancel.
+    const onCancel = () =>
+      controller.abort(
+        Date.now() >= deadline
+          ? deadlineExceeded(rpc)
+          : new CancelledByClient('cancelled by the client'),
+      );
     call.once('cancelled', onCancel);
     try {
       const response = await raceAbort(
@@ -113,24 +121,18 @@ export class CallRunner {
   }
 
   /** Aborts at the call's deadline or the operation's timeout, whichever comes first. */
-  private armTimeout(
-    rpc: string,
-    call: ServerUnaryCall<unknown, unknown>,
-    controller: AbortController,
-  ): () => void {
-    const deadline = call.getDeadline();
-    const deadlineMs =
-      deadline instanceof Date ? deadline.getTime() - Date.now() : deadline - Date.now();
+  private armTimeout(rpc: string, deadline: number, controller: AbortController): () => void {
+    const deadlineMs = deadline - Date.now();
     const timeoutMs = this.deps.timeoutMs(rpc);
-    const byDeadline = deadlineMs <= timeoutMs;
     const waitMs = Math.max(0, Math.min(deadlineMs, timeoutMs));
     if (!Number.isFinite(waitMs)) return () => undefined;
-    const reason = byDeadline
-      ? new ProviderError('DEADLINE_EXCEEDED', `${rpc}: the call's deadline passed`)
-      : new ProviderError(
-          'DEADLINE_EXCEEDED',
-          `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
-        );
+    const reason =
+      deadlineMs <= timeoutMs
+        ? deadlineExceeded(rpc)
+        : new ProviderError(
+            'DEADLINE_EXCEEDED',
+            `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
+          );
     const timer = setTimeout(() => controller.abort(reason), waitMs);
     return () => clearTimeout(timer);
   }
@@ -168,6 +170,16 @@ export class CallRunner {
     else if (READ_ONLY.has(rpc)) log.debug(fields, 'call done');
     else log.info(fields, 'call done');
   }
+}
+
+/** The call's deadline as epoch milliseconds (Infinity when the client set none). */
+function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+function deadlineExceeded(rpc: string): ProviderError {
+  return new ProviderError('DEADLINE_EXCEEDED', `${rpc}: the call's deadline passed`);
 }
 
 function correlationIdOf(metadata: Metadata): string {
