@@ -194,7 +194,10 @@ export interface PowerRequest {
 export interface ReconfigureRequest {
   /** Provider-specific VM id. */
   id: string;
-  /** JSON of the desired state: {"cpus": n, "memoryMiB": n, "disks": [...]}. */
+  /**
+   * JSON of the desired state: {"class": VMClassSpec, "disks": [DiskSpec...]}, the same shapes as
+   * the CRDs (class: cpu, memory as a quantity, firmware, ...; disks: name, sizeGiB, type, storage).
+   */
   desiredJson: string;
   /** Optional host the VM lives on. */
   targetHostId: string;
