@@ -49,10 +49,14 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
               volumeMounts: [
                 { name: 'creds', mountPath: '/etc/virtrigaud/credentials', readOnly: true },
+                { name: 'config', mountPath: '/etc/virtrigaud/config', readOnly: true },
               ],
             },
           ],
-          volumes: [{ name: 'creds', secret: { secretName: 'creds' } }],
+          volumes: [
+            { name: 'creds', secret: { secretName: 'creds' } },
+            { name: 'config', configMap: { name: 'provider-config' } },
+          ],
         },
       },
     },
@@ -78,6 +82,10 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     await core.createNamespacedSecret({
       namespace,
       body: { metadata: { name: 'creds' }, stringData: { username: 'admin', password: 'hunter2' } },
+    });
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'provider-config' }, data: { 'provider.json': '{"defaults":{}}' } },
     });
     await core.createNamespacedService({
       namespace,
@@ -119,6 +127,7 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       argv: string[];
       env: Record<string, string>;
       credentials: Record<string, { content: string; mode: string }>;
+      config: Record<string, { content: string; mode: string }>;
     };
 
   it('runs the replicas as ready pods and reports it in Deployment status', async () => {
@@ -132,7 +141,7 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     }
   });
 
-  it('publishes a loopback address for the Service that reaches ready pods, with env, secrets and rewritten ports', async () => {
+  it('publishes a loopback address for the Service that reaches ready pods, with env, secrets, config and rewritten ports', async () => {
     const addresses = await serviceAddress();
     expect(addresses).toEqual({
       http: addresses['80'],
@@ -147,6 +156,9 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       expect(answer.argv[0]).not.toBe('--listen=127.0.0.1:8080');
       expect(answer.credentials.password).toEqual({ content: 'hunter2', mode: '600' });
       expect(answer.env.VIRTRIGAUD_CREDENTIALS_DIR).toMatch(/etc\/virtrigaud\/credentials$/);
+      // The provider runtime reads provider.json from VIRTRIGAUD_CONFIG_DIR, as from the real mount.
+      expect(answer.env.VIRTRIGAUD_CONFIG_DIR).toMatch(/etc\/virtrigaud\/config$/);
+      expect(answer.config['provider.json']).toEqual({ content: '{"defaults":{}}', mode: '644' });
     }
     expect(seen.size).toBe(2); // round-robin over both pods
     const slices = await cluster.kc

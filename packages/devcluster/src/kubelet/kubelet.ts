@@ -28,7 +28,7 @@ export interface KubeletOptions {
   images?: Record<string, string[]>;
   /** Pod directories (volumes, logs); a temporary directory removed on stop by default. */
   rootDir?: string;
-  /** Mount path -> env var with its local directory (defaults: VIRTRIGAUD_CREDENTIALS_DIR, VIRTRIGAUD_TLS_DIR). */
+  /** Mount path -> env var with its local directory (defaults: VIRTRIGAUD_CREDENTIALS_DIR, VIRTRIGAUD_TLS_DIR, VIRTRIGAUD_CONFIG_DIR). */
   mountEnv?: Record<string, string>;
   /** Probe periods and initial delays are capped to this (dev speed; default 1000 ms). */
   maxProbePeriodMs?: number;

@@ -13,6 +13,7 @@ import type { StoredObject } from '../api/types';
 export const DEFAULT_MOUNT_ENV: Record<string, string> = {
   '/etc/virtrigaud/credentials': 'VIRTRIGAUD_CREDENTIALS_DIR',
   '/etc/virtrigaud/tls': 'VIRTRIGAUD_TLS_DIR',
+  '/etc/virtrigaud/config': 'VIRTRIGAUD_CONFIG_DIR',
 };
 
 /** File modes when the volume does not set defaultMode: secrets owner-only, config world-readable. */
