@@ -5,6 +5,7 @@ export { customResourceDefinition } from './crd';
 export { PROVIDER_TYPES, ProviderSpec as ProviderSpecSchema } from './schema/provider';
 export {
   POWER_STATES,
+  REBOOT_REQUESTED_ANNOTATION,
   VM_PHASES,
   VirtualMachineSpec as VirtualMachineSpecSchema,
 } from './schema/virtual-machine';

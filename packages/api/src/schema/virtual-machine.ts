@@ -15,6 +15,13 @@ import {
 import { DISK_TYPES } from './vm-class';
 
 export const POWER_STATES = ['On', 'Off', 'OffGraceful'] as const;
+
+/**
+ * Set on a VirtualMachine (by convention to an RFC 3339 timestamp) to ask for one reboot; the
+ * operator reboots once per distinct value and records it in status.observedRebootRequest. A
+ * request, not a desired state, so it is an annotation rather than a spec field.
+ */
+export const REBOOT_REQUESTED_ANNOTATION = 'infra.virtrigaud.io/reboot-requested-at';
 export const VM_PHASES = [
   'Pending',
   'Provisioning',
@@ -202,6 +209,10 @@ export const VirtualMachineStatus = Status(
     ips: Type.Array(Type.String(), { description: 'Guest IP addresses.' }),
     consoleURL: Type.String({ description: 'Web or VNC console address.' }),
     lastTaskRef: Type.String({ description: 'The provider task in flight, if any.' }),
+    observedRebootRequest: Type.String({
+      description:
+        'The value of annotation infra.virtrigaud.io/reboot-requested-at the operator last acted on (rebooted the VM, or not because it was off); a different value asks for another reboot.',
+    }),
     appliedHardwareHash: Type.String({
       description:
         'Hash of the class and disks last applied on the hypervisor (by Create or Reconfigure); a different hash of the current ones means a Reconfigure is due.',
