@@ -1,0 +1,96 @@
+// The seed's "Complete Example" (provider-architecture.md: the vsphere-credentials Secret of
+// "Basic Provider Setup" and the vsphere-datacenter Provider) with `type: mock` and the mock's
+// image, plus the VMClass/VMImage/VirtualMachine objects the end-to-end and fault tests create.
+import type { Provider } from '@virtrigaud/api';
+import { parseAllDocuments } from 'yaml';
+import type { KubeClient } from '../../src/kube/client';
+import { Resources } from '../../src/kube/resources';
+import type { KubeObject } from '../../src/kube/types';
+
+export const NAMESPACE = 'default';
+
+/** Verbatim from the seed except `type` and `image` (the vsphere ones cannot run here). */
+export const COMPLETE_EXAMPLE_YAML = `
+apiVersion: v1
+kind: Secret
+metadata:
+  name: vsphere-credentials
+  namespace: default
+type: Opaque
+stringData:
+  username: "admin@vsphere.local"
+  password: "your-password"
+---
+apiVersion: infra.virtrigaud.io/v1beta1
+kind: Provider
+metadata:
+  name: vsphere-datacenter
+  namespace: default
+spec:
+  type: mock
+  endpoint: "https://vcenter.example.com:443"
+  credentialSecretRef:
+    name: vsphere-credentials
+  runtime:
+    mode: Remote
+    image: "ghcr.io/projectbeskar/virtrigaud/provider-mock:v0.2.0"
+    service:
+      port: 9090
+`;
+
+export type ProviderObject = Provider & KubeObject;
+
+/** The Secret and the Provider of the example; `env` becomes the Provider's spec.runtime.env. */
+export function completeExample(env: { name: string; value: string }[] = []): {
+  secret: KubeObject;
+  provider: ProviderObject;
+} {
+  const [secret, provider] = parseAllDocuments(COMPLETE_EXAMPLE_YAML).map(
+    (doc) => doc.toJS() as KubeObject,
+  );
+  const typed = provider as ProviderObject;
+  if (env.length > 0) typed.spec.runtime = { ...typed.spec.runtime, env };
+  return { secret, provider: typed };
+}
+
+/** Applies the example and the classes/image the test VMs use. */
+export async function applyCompleteExample(
+  client: KubeClient,
+  env: { name: string; value: string }[] = [],
+): Promise<ProviderObject> {
+  const { secret, provider } = completeExample(env);
+  await client.create(Resources.Secret, secret);
+  const created = await client.create<ProviderObject>(Resources.Provider, provider);
+  await client.create(Resources.VMClass, vmClass('small', 2, '2Gi'));
+  await client.create(Resources.VMClass, vmClass('large', 4, '8Gi'));
+  await client.create(Resources.VMImage, {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMImage',
+    metadata: { name: 'ubuntu', namespace: NAMESPACE },
+    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
+  } as KubeObject);
+  return created;
+}
+
+export function vmClass(name: string, cpu: number, memory: string): KubeObject {
+  return {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMClass',
+    metadata: { name, namespace: NAMESPACE },
+    spec: { cpu, memory },
+  } as KubeObject;
+}
+
+export function virtualMachine(name: string, provider = 'vsphere-datacenter'): KubeObject {
+  return {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: NAMESPACE },
+    spec: {
+      providerRef: { name: provider },
+      classRef: { name: 'small' },
+      imageRef: { name: 'ubuntu' },
+      powerState: 'On',
+    },
+  } as KubeObject;
+}
