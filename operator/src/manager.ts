@@ -23,6 +23,9 @@ import { Resources, type ResourceType } from './kube/resources';
 import { keyOf, type KubeObject } from './kube/types';
 import {
   createResolver,
+  SERVICE_NAME_LABEL,
+  type EndpointSliceLike,
+  type ServiceAddressResolver,
   type ServiceAddressSource,
   type ServiceLike,
 } from './grpc/address-resolver';
@@ -77,7 +80,7 @@ export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
   renewDeadlineMs: 10_000,
   retryPeriodMs: 2_000,
   concurrency: { provider: 2, vm: 10, snapshot: 2, clone: 2, vmset: 2 },
-  serviceAddressSource: 'cluster-dns',
+  serviceAddressSource: 'endpoint-slices',
   providerImageTag: 'v0.1.0',
   providerHealthIntervalMs: 15_000,
   vmResyncPeriodMs: 10 * 60_000,
@@ -107,6 +110,11 @@ export class Manager {
     private readonly log: Logger,
     /** Called when leadership is lost: the process must exit, as controller-runtime does. */
     private readonly onFatal: (reason: string) => void = () => {},
+    /**
+     * How provider Services are dialled (fault tests put a cuttable proxy in between); default:
+     * `options.serviceAddressSource`.
+     */
+    private readonly addressResolver?: ServiceAddressResolver,
   ) {
     this.client = new KubeClient(kubeConfig, this.metrics.observeApiRequest);
     this.gateway = new ProviderGateway({
@@ -227,6 +235,14 @@ export class Manager {
     const deployments = this.informer<KubeObject>(Resources.Deployment, managed);
     const services = this.informer<ServiceLike>(Resources.Service, managed);
     const configMaps = this.informer<KubeObject>(Resources.ConfigMap, managed);
+    // Only needed to balance over provider replicas; every slice carries its Service's name.
+    const slices =
+      o.serviceAddressSource === 'endpoint-slices'
+        ? this.informer<EndpointSliceLike>(Resources.EndpointSlice, SERVICE_NAME_LABEL)
+        : undefined;
+    slices?.addIndex('service', (slice) => [
+      `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,
+    ]);
 
     const ref = (vm: VM, name: string | undefined) =>
       name ? [`${vm.metadata.namespace}/${name}`] : [];
@@ -243,7 +259,11 @@ export class Manager {
     const endpoints = new ProviderEndpoints(
       this.client,
       services,
-      createResolver(o.serviceAddressSource),
+      this.addressResolver ??
+        createResolver(
+          o.serviceAddressSource,
+          (service) => slices?.byIndex('service', service) ?? [],
+        ),
     );
     const expectations = new WriteExpectations();
     vms.on((_type, vm) => expectations.observe(vm));

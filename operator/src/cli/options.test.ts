@@ -7,7 +7,7 @@ describe('virtrigaud-manager flags', () => {
       metricsAddr: ':8080',
       healthAddr: ':8081',
       leaderElect: false,
-      serviceAddressSource: 'cluster-dns',
+      serviceAddressSource: 'endpoint-slices',
       logLevel: 'info',
     });
   });

@@ -22,7 +22,8 @@ export const USAGE = `Usage: virtrigaud-manager [flags]
   --provider-concurrency=N          concurrent Provider reconciles (default 2)
   --vm-concurrency=N                concurrent VirtualMachine reconciles (default 10)
   --snapshot-concurrency=N, --clone-concurrency=N, --vmset-concurrency=N   (default 2)
-  --service-address-source=SOURCE   cluster-dns (default) | devcluster-annotation
+  --service-address-source=SOURCE   endpoint-slices (default: round robin over the ready
+                                    provider replicas) | cluster-dns | devcluster-annotation
   --provider-image-tag=TAG          tag of the default provider images (default v0.1.0)
   --provider-health-interval=DUR    how often Providers are validated (default 15s)
   --vm-resync-period=DUR            how often a settled VM is described again (default 10m)

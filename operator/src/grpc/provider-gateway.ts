@@ -1,7 +1,15 @@
-// Every gRPC call from the manager to a provider goes through here: one channel per provider
-// address, a deadline on every call, the correlation id in metadata, the per-provider circuit
-// breaker, and metrics. Controllers see typed promises and ProviderCallError/CircuitOpenError.
-import { credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+// Every gRPC call from the manager to a provider goes through here: one channel per replica
+// address, round robin over the Provider's ready replicas, a repeat on another replica when a
+// replica vanishes under an idempotent call (retry-policy.ts), a deadline on every call (shared by
+// its attempts), the correlation id in metadata, the per-provider circuit breaker, and metrics.
+// Controllers see typed promises and ProviderCallError/CircuitOpenError.
+import {
+  connectivityState,
+  credentials,
+  Metadata,
+  type ChannelCredentials,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import {
   ProviderClient,
   type CloneRequest,
@@ -28,7 +36,9 @@ import {
 import type { Logger } from 'pino';
 import type { ManagerMetrics } from '../observability/metrics';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker';
-import { toProviderCallError } from './errors';
+import { toProviderCallError, type ProviderCallError } from './errors';
+import { retryOnAnotherReplica } from './retry-policy';
+import { RoundRobin } from './round-robin';
 
 interface Calls {
   validate: [ValidateRequest, ValidateResponse];
@@ -80,7 +90,10 @@ export interface TlsMaterial {
 export interface ProviderEndpoint {
   /** namespace/name of the Provider. */
   key: string;
+  /** The Service's address (shown in status; dialled when `replicas` is absent). */
   address: string;
+  /** The ready replicas' addresses to balance over (from the Service's endpoints). */
+  replicas?: readonly string[];
   tls?: TlsMaterial;
 }
 
@@ -92,9 +105,14 @@ export interface CallOptions {
 }
 
 interface Channel {
-  address: string;
   tlsFingerprint: string;
   client: ProviderClient;
+}
+
+/** The channels and the rotation of one Provider. */
+interface ProviderChannels {
+  byAddress: Map<string, Channel>;
+  rotation: RoundRobin;
 }
 
 export interface GatewayOptions {
@@ -106,7 +124,7 @@ export interface GatewayOptions {
 }
 
 export class ProviderGateway {
-  private readonly channels = new Map<string, Channel>();
+  private readonly providers = new Map<string, ProviderChannels>();
   private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(private readonly options: GatewayOptions) {}
@@ -131,20 +149,23 @@ export class ProviderGateway {
   ): Promise<Calls[M][1]> {
     const breaker = this.breaker(endpoint.key);
     if (!options.probe) breaker.admit();
-    const client = this.client(endpoint);
     const metadata = new Metadata();
     metadata.set('x-correlation-id', options.correlationId);
     const deadlineMs =
       options.deadlineMs ?? DEFAULT_DEADLINES_MS[method] * (this.options.deadlineScale ?? 1);
+    const deadline = new Date(Date.now() + deadlineMs);
     const { metrics } = this.options;
     const end = metrics.providerCallDuration.startTimer({ provider: endpoint.key, method });
     try {
-      const response = await invoke<Calls[M][1]>(client, method, request, metadata, deadlineMs);
+      const response = await this.attempts<Calls[M][1]>(endpoint, method, request, {
+        metadata,
+        deadline,
+      });
       breaker.recordSuccess();
       metrics.providerCalls.inc({ provider: endpoint.key, method, code: 'OK' });
       return response;
     } catch (err) {
-      const callError = toProviderCallError(endpoint.key, method, err as ServiceError);
+      const callError = err as ProviderCallError;
       if (callError.isTransport) breaker.recordFailure();
       else breaker.recordSuccess();
       metrics.providerCalls.inc({ provider: endpoint.key, method, code: callError.codeName });
@@ -158,43 +179,91 @@ export class ProviderGateway {
     return (method, request) => this.call(endpoint, method, request, options);
   }
 
-  /** Drops the channel of a Provider that was deleted. */
+  /** Drops the channels of a Provider that was deleted. */
   forget(providerKey: string): void {
-    this.channels.get(providerKey)?.client.close();
-    this.channels.delete(providerKey);
+    for (const channel of this.providers.get(providerKey)?.byAddress.values() ?? [])
+      channel.client.close();
+    this.providers.delete(providerKey);
     this.breakers.delete(providerKey);
   }
 
   close(): void {
-    for (const channel of this.channels.values()) channel.client.close();
-    this.channels.clear();
+    for (const key of [...this.providers.keys()]) this.forget(key);
   }
 
-  private client(endpoint: ProviderEndpoint): ProviderClient {
-    const tlsFingerprint = endpoint.tls
-      ? `${endpoint.tls.serverName}|${endpoint.tls.ca.length}|${endpoint.tls.cert?.length ?? 0}`
-      : '';
-    const existing = this.channels.get(endpoint.key);
-    if (
-      existing &&
-      existing.address === endpoint.address &&
-      existing.tlsFingerprint === tlsFingerprint
-    ) {
-      return existing.client;
+  /** One call: a replica in rotation, then (idempotent calls only) the others it has not tried. */
+  private async attempts<Res>(
+    endpoint: ProviderEndpoint,
+    method: ProviderMethod,
+    request: unknown,
+    call: { metadata: Metadata; deadline: Date },
+  ): Promise<Res> {
+    const addresses = replicaAddresses(endpoint);
+    const channels = this.channels(endpoint.key, addresses);
+    const tried = new Set<string>();
+    for (;;) {
+      const address = channels.rotation.pick(addresses, tried, (a) => {
+        const channel = channels.byAddress.get(a);
+        return !channel || isConnectable(channel.client);
+      })!;
+      tried.add(address);
+      try {
+        const client = this.client(channels, address, endpoint.tls);
+        return await invoke<Res>(client, method, request, call.metadata, call.deadline);
+      } catch (err) {
+        const callError = toProviderCallError(endpoint.key, method, err as ServiceError);
+        const another = tried.size < addresses.length && Date.now() < call.deadline.getTime();
+        if (!another || !retryOnAnotherReplica(method, request, callError.code)) throw callError;
+        this.options.log.info(
+          { provider: endpoint.key, method, replica: address, code: callError.codeName },
+          'provider replica failed an idempotent call: repeating it on another replica',
+        );
+      }
     }
+  }
+
+  /** The Provider's channels; those of replicas that left the endpoints are closed. */
+  private channels(providerKey: string, addresses: readonly string[]): ProviderChannels {
+    let channels = this.providers.get(providerKey);
+    if (!channels) {
+      channels = { byAddress: new Map(), rotation: new RoundRobin() };
+      this.providers.set(providerKey, channels);
+    }
+    for (const [address, channel] of channels.byAddress) {
+      if (addresses.includes(address)) continue;
+      channel.client.close();
+      channels.byAddress.delete(address);
+    }
+    return channels;
+  }
+
+  private client(
+    channels: ProviderChannels,
+    address: string,
+    tls: TlsMaterial | undefined,
+  ): ProviderClient {
+    const tlsFingerprint = tls ? `${tls.serverName}|${tls.ca.length}|${tls.cert?.length ?? 0}` : '';
+    const existing = channels.byAddress.get(address);
+    if (existing?.tlsFingerprint === tlsFingerprint) return existing.client;
     existing?.client.close();
-    const channelOptions = endpoint.tls
-      ? { 'grpc.ssl_target_name_override': endpoint.tls.serverName }
-      : {};
-    const client = new ProviderClient(endpoint.address, channelCredentials(endpoint.tls), {
-      ...channelOptions,
+    const client = new ProviderClient(address, channelCredentials(tls), {
+      ...(tls ? { 'grpc.ssl_target_name_override': tls.serverName } : {}),
       'grpc.keepalive_time_ms': 30_000,
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 5_000,
     });
-    this.channels.set(endpoint.key, { address: endpoint.address, tlsFingerprint, client });
+    channels.byAddress.set(address, { tlsFingerprint, client });
     return client;
   }
+}
+
+function replicaAddresses(endpoint: ProviderEndpoint): readonly string[] {
+  return endpoint.replicas?.length ? endpoint.replicas : [endpoint.address];
+}
+
+/** A replica whose connection just failed is skipped while others are available. */
+function isConnectable(client: ProviderClient): boolean {
+  return client.getChannel().getConnectivityState(false) !== connectivityState.TRANSIENT_FAILURE;
 }
 
 function channelCredentials(tls: TlsMaterial | undefined): ChannelCredentials {
@@ -214,16 +283,12 @@ function invoke<Res>(
   method: ProviderMethod,
   request: unknown,
   metadata: Metadata,
-  deadlineMs: number,
+  deadline: Date,
 ): Promise<Res> {
   const fn = (client as unknown as Record<ProviderMethod, UnaryMethod>)[method];
   return new Promise((resolve, reject) => {
-    fn.call(
-      client,
-      request,
-      metadata,
-      { deadline: new Date(Date.now() + deadlineMs) },
-      (err, res) => (err ? reject(err) : resolve(res as Res)),
+    fn.call(client, request, metadata, { deadline }, (err, res) =>
+      err ? reject(err) : resolve(res as Res),
     );
   });
 }

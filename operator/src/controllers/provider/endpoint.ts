@@ -45,7 +45,19 @@ export class ProviderEndpoints {
         message: `Service ${serviceName} has no reachable address yet`,
       };
     }
-    const endpoint: ProviderEndpoint = { key: `${namespace}/${provider.metadata.name}`, address };
+    const replicas = this.resolver.replicas?.(service, GRPC_PORT_NAME);
+    if (replicas?.length === 0) {
+      return {
+        ok: false,
+        reason: 'ServiceNotReady',
+        message: `Service ${serviceName} has no ready endpoints yet`,
+      };
+    }
+    const endpoint: ProviderEndpoint = {
+      key: `${namespace}/${provider.metadata.name}`,
+      address,
+      replicas,
+    };
     if (!tlsEnabled(provider)) return { ok: true, endpoint };
     const secretName = provider.spec.tls?.secretRef?.name;
     const tls = secretName ? await this.tlsMaterial(namespace, secretName, serviceName) : undefined;

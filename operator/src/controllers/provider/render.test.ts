@@ -235,6 +235,7 @@ describe('Provider → Deployment (seed "Advanced Configuration")', () => {
     expect(env).not.toContain('PROVIDER_TYPE=hijack');
     expect(env).toContain('RATE_LIMIT_QPS=20');
     expect(env).toContain('RATE_LIMIT_BURST=50');
+    expect(env).toContain('PROVIDER_REPLICAS=3');
     expect(out.ignoredEnv).toEqual(['PROVIDER_TYPE']);
     const config = JSON.parse(
       (out.configMap as unknown as { data: Record<string, string> }).data['provider.json'],

@@ -37,6 +37,7 @@ export const RESERVED_ENV = [
   'TLS_ENABLED',
   'RATE_LIMIT_QPS',
   'RATE_LIMIT_BURST',
+  'PROVIDER_REPLICAS',
 ] as const;
 
 export interface RenderOptions {
@@ -129,6 +130,7 @@ export function args(provider: Provider): string[] {
 
 export function env(provider: Provider): { env: Record<string, unknown>[]; ignored: string[] } {
   const rateLimit = providerConfig(provider).rateLimit as { qps: number; burst: number };
+  const replicas = provider.spec.runtime?.replicas ?? 1;
   const owned = [
     { name: 'PROVIDER_TYPE', value: provider.spec.type },
     { name: 'PROVIDER_ENDPOINT', value: provider.spec.endpoint },
@@ -137,6 +139,8 @@ export function env(provider: Provider): { env: Record<string, unknown>[]; ignor
     { name: 'TLS_ENABLED', value: String(tlsEnabled(provider)) },
     { name: 'RATE_LIMIT_QPS', value: String(rateLimit.qps) },
     { name: 'RATE_LIMIT_BURST', value: String(rateLimit.burst) },
+    // The rate limit is the Provider's: each replica takes its share of it (provider-sdk).
+    ...(replicas > 1 ? [{ name: 'PROVIDER_REPLICAS', value: String(replicas) }] : []),
   ];
   const reserved = new Set<string>(RESERVED_ENV);
   const user = provider.spec.runtime?.env ?? [];

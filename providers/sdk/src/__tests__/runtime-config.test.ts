@@ -102,6 +102,16 @@ describe('loadRuntimeConfig', () => {
     expect(fromEnv.rateLimit).toEqual({ qps: 5, burst: 20 });
   });
 
+  it('gives each of PROVIDER_REPLICAS replicas its share of the Provider-wide rate limit', () => {
+    const share = (extra: NodeJS.ProcessEnv) =>
+      loadRuntimeConfig({ type: 'mock', argv: [], env: { ...env, ...extra } }).rateLimit;
+    const limit = { RATE_LIMIT_QPS: '30', RATE_LIMIT_BURST: '20' };
+    expect(share({ ...limit, PROVIDER_REPLICAS: '3' })).toEqual({ qps: 10, burst: 6 });
+    expect(share({ ...limit, PROVIDER_REPLICAS: '1' })).toEqual({ qps: 30, burst: 20 });
+    expect(share({ ...limit, PROVIDER_REPLICAS: '40' })).toEqual({ qps: 0.75, burst: 1 });
+    expect(() => share({ ...limit, PROVIDER_REPLICAS: '0' })).toThrow(/PROVIDER_REPLICAS/);
+  });
+
   it('names a missing credential file', () => {
     expect(() =>
       loadRuntimeConfig({ type: 'mock', argv: [], env, requiredCredentials: ['token'] }),

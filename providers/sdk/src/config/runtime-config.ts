@@ -100,12 +100,21 @@ function positiveNumber(text: string | undefined, what: string): number | undefi
   return value;
 }
 
+/**
+ * The Provider's rate limit is for the whole Provider (the hypervisor sees at most qps/s), so each
+ * of PROVIDER_REPLICAS replicas takes an equal share: qps/replicas and burst/replicas (at least 1
+ * token, so a burst smaller than the replica count allows up to one call per replica at once).
+ */
 function rateLimitOf(env: NodeJS.ProcessEnv, options: ProviderOptions) {
   const qps = positiveNumber(env.RATE_LIMIT_QPS, 'RATE_LIMIT_QPS') ?? options.rateLimit?.qps;
   const burst =
     positiveNumber(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST') ?? options.rateLimit?.burst;
   if (qps === undefined) return undefined;
-  return { qps, burst: Math.max(1, Math.floor(burst ?? qps)) };
+  const replicas = Math.floor(positiveNumber(env.PROVIDER_REPLICAS, 'PROVIDER_REPLICAS') ?? 1);
+  return {
+    qps: qps / replicas,
+    burst: Math.max(1, Math.floor((burst ?? qps) / replicas)),
+  };
 }
 
 function timeoutsOf(options: ProviderOptions): Record<string, number> {

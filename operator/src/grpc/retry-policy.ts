@@ -1,0 +1,40 @@
+// Which provider calls the gateway may send again to another replica after UNAVAILABLE. A replica
+// that dies mid-call may or may not have reached the hypervisor, so only calls whose repetition
+// cannot do anything twice are repeated:
+// - reads (Validate, GetCapabilities, Describe, TaskStatus);
+// - Create and Clone: idempotent by the owner uid recorded on the hypervisor (any replica finds
+//   the VM the first attempt made and returns it);
+// - Delete, Reconfigure, SnapshotDelete, SnapshotRevert and Power on/off/shutdown: they converge
+//   on a target state (deleting a missing VM succeeds);
+// Not repeated: Power reboot (a second reboot is a second restart of the guest) and SnapshotCreate
+// (it has no idempotency key: a repeat would make a second snapshot). Those fail back to the
+// controller, whose reconcile looks at the VM again before deciding.
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PowerOp, type PowerRequest } from '@virtrigaud/proto';
+import type { ProviderMethod } from './provider-gateway';
+
+const IDEMPOTENT: ReadonlySet<ProviderMethod> = new Set<ProviderMethod>([
+  'validate',
+  'getCapabilities',
+  'describe',
+  'taskStatus',
+  'create',
+  'clone',
+  'delete',
+  'reconfigure',
+  'snapshotDelete',
+  'snapshotRevert',
+]);
+
+export function isIdempotent(method: ProviderMethod, request: unknown): boolean {
+  if (method === 'power') return (request as PowerRequest).op !== PowerOp.POWER_OP_REBOOT;
+  return IDEMPOTENT.has(method);
+}
+
+/**
+ * UNAVAILABLE only: the replica is gone or refused the call (connection reset, shutting down).
+ * DEADLINE_EXCEEDED is not retried: the call's time budget is spent.
+ */
+export function retryOnAnotherReplica(method: ProviderMethod, request: unknown, code: number) {
+  return code === GrpcStatus.UNAVAILABLE && isIdempotent(method, request);
+}
