@@ -2,10 +2,15 @@
 // One provider action per reconcile, decided from the current state (level-triggered):
 //   in-flight task → poll it; no id → Create (idempotent by the VM uid); VM gone → create again;
 //   class/disks changed → Reconfigure (powering off first when the provider cannot do it online);
-//   power differs → Power; otherwise → write what Describe reports.
+//   power differs → Power; reboot requested (annotation) → Power(REBOOT); otherwise → write what
+//   Describe reports.
 // The task in flight is stored in status.lastTaskRef before the reconcile ends, so a restarted
 // manager resumes polling it instead of starting the operation again.
-import type { VirtualMachine, VirtualMachineStatus } from '@virtrigaud/api';
+import {
+  REBOOT_REQUESTED_ANNOTATION,
+  type VirtualMachine,
+  type VirtualMachineStatus,
+} from '@virtrigaud/api';
 import { PowerOp, type DescribeResponse } from '@virtrigaud/proto';
 import type { KubeClient } from '../../kube/client';
 import type { EventRecorder } from '../../kube/events';
@@ -16,7 +21,7 @@ import { CircuitOpenError } from '../../grpc/circuit-breaker';
 import { isProviderCallError, type ProviderCallError } from '../../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../../grpc/provider-gateway';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
-import { isConditionTrue } from '../../runtime/conditions';
+import { isConditionTrue, setCondition } from '../../runtime/conditions';
 import type { WriteExpectations } from '../../runtime/expectations';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
 import { report, type ReadyCondition } from '../report';
@@ -153,6 +158,8 @@ export class VirtualMachineReconciler implements Reconciler {
         id: created.id,
         provider: { name: providerName },
         appliedHardwareHash: hardwareHash(vm, resolved),
+        // A VM that boots for the first time needs no reboot for a request it was created with.
+        observedRebootRequest: rebootRequest(vm),
         phase: 'Provisioning',
       };
       if (created.task?.id) {
@@ -177,8 +184,24 @@ export class VirtualMachineReconciler implements Reconciler {
     if (status.appliedHardwareHash !== hardwareHash(vm, resolved)) {
       return this.reconfigure(vm, status, resolved, described, call);
     }
+    const reboot = pendingReboot(vm, status);
     const power = powerAction(vm, described);
-    if (power) return this.power(vm, status, power, call);
+    if (power) {
+      // A power change answers a reboot request too: powering on boots the VM anyway, and one
+      // that should be off is not rebooted.
+      if (reboot) this.rebootNotNeeded(vm, reboot, power === PowerOp.POWER_OP_ON);
+      return this.power(
+        vm,
+        reboot ? { ...status, observedRebootRequest: reboot } : status,
+        power,
+        call,
+      );
+    }
+    if (reboot && described.powerState === 'On') return this.reboot(vm, status, reboot, call);
+    if (reboot) {
+      this.rebootNotNeeded(vm, reboot, false);
+      return this.settle(vm, { ...status, observedRebootRequest: reboot }, described);
+    }
     return this.settle(vm, status, described);
   }
 
@@ -246,6 +269,58 @@ export class VirtualMachineReconciler implements Reconciler {
       on ? 'powering the VM on' : `powering the VM off (spec.powerState ${vm.spec.powerState})`,
     );
     return this.startTask(vm, status, task.task?.id, reason, on ? 'powering on' : 'powering off');
+  }
+
+  /**
+   * Reboots once for the request `requested`. The request is recorded with the task in one status
+   * write that, unlike the others, has no resourceVersion precondition: the reboot has happened,
+   * and an unrelated change to the object meanwhile (a label, another annotation) must not turn
+   * the write into a conflict whose retry would reboot a second time for the same request.
+   */
+  private async reboot(
+    vm: VM,
+    status: Status,
+    requested: string,
+    call: Call,
+  ): Promise<ReconcileResult> {
+    const task = await call('power', {
+      id: status.id!,
+      op: PowerOp.POWER_OP_REBOOT,
+      gracefulTimeoutSeconds: gracefulTimeout(vm),
+      targetHostId: vm.spec.placement?.host ?? '',
+      owner: owner(vm),
+    });
+    this.event(
+      vm,
+      'Normal',
+      'Rebooting',
+      `rebooting the VM (${REBOOT_REQUESTED_ANNOTATION}: ${requested})`,
+    );
+    const taskId = task.task?.id || undefined;
+    const conditions = setCondition(
+      vm.status?.conditions,
+      { type: READY, status: 'False', reason: 'Rebooting', message: 'rebooting as requested' },
+      vm.metadata.generation,
+    );
+    const written = await this.deps.client.patchStatus<VM>(
+      Resources.VirtualMachine,
+      vm.metadata.namespace!,
+      vm.metadata.name!,
+      { status: { observedRebootRequest: requested, lastTaskRef: taskId ?? null, conditions } },
+    );
+    this.expect(vm, written);
+    return { requeueAfterMs: taskId ? this.nextPoll(keyOf(vm)) : 0 };
+  }
+
+  private rebootNotNeeded(vm: VM, requested: string, poweringOn: boolean): void {
+    this.event(
+      vm,
+      'Normal',
+      'RebootNotNeeded',
+      poweringOn
+        ? `not rebooting for ${REBOOT_REQUESTED_ANNOTATION}: ${requested}: the VM is being powered on`
+        : `not rebooting for ${REBOOT_REQUESTED_ANNOTATION}: ${requested}: the VM is off (spec.powerState ${vm.spec.powerState})`,
+    );
   }
 
   /** Records the task in status (so a restart resumes it) or, when it finished already, goes on. */
@@ -540,6 +615,18 @@ function neverReachedProvider(vm: VM): boolean {
   const status = vm.status ?? {};
   const ready = status.conditions?.find((c) => c.type === READY);
   return !status.id && !status.lastTaskRef && (!ready || BEFORE_CREATE.has(ready.reason));
+}
+
+function rebootRequest(vm: VM): string | undefined {
+  return vm.metadata.annotations?.[REBOOT_REQUESTED_ANNOTATION] || undefined;
+}
+
+/** The reboot request not acted on yet: the annotation's value when status has not recorded it. */
+function pendingReboot(vm: VM, status: Status): string | undefined {
+  const requested = rebootRequest(vm);
+  return requested !== undefined && requested !== status.observedRebootRequest
+    ? requested
+    : undefined;
 }
 
 function gracefulTimeout(vm: VM): number {

@@ -1,0 +1,211 @@
+// Reboot through annotation infra.virtrigaud.io/reboot-requested-at, judged by what the provider
+// process was asked to do: one Power(REBOOT) per distinct value, none for a repeated value or a
+// later resync, none again when the manager restarts while the reboot task is still running,
+// and none for a VM that is off. The provider is the real provider-mock runtime run by the dev
+// kubelet from the Provider's generated Deployment, recording every Power call it receives.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REBOOT_REQUESTED_ANNOTATION, type VirtualMachine } from '@virtrigaud/api';
+import { Resources } from '../src/kube/resources';
+import type { KubeObject } from '../src/kube/types';
+import type { Manager } from '../src/manager';
+import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startManager } from './support/manager';
+
+jest.setTimeout(120_000);
+
+const NS = 'default';
+const API_VERSION = 'infra.virtrigaud.io/v1beta1';
+const FIXTURE = path.join(__dirname, 'fixtures', 'power-recording-provider-mock.js');
+
+let cluster: TestCluster;
+let manager: Manager;
+let workDir: string;
+let powerCallsFile: string;
+
+type VM = VirtualMachine & KubeObject;
+
+beforeAll(async () => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtrigaud-reboot-'));
+  powerCallsFile = path.join(workDir, 'power-calls.jsonl');
+  cluster = await startTestCluster({ kubelet: { images: { 'provider-mock': [FIXTURE] } } });
+  manager = await startManager(cluster);
+  const create = (type: typeof Resources.Provider, object: object) =>
+    cluster.client.create(type, { apiVersion: API_VERSION, ...object } as KubeObject);
+  await create(Resources.Provider, {
+    kind: 'Provider',
+    metadata: { name: 'lab', namespace: NS },
+    spec: {
+      type: 'mock',
+      endpoint: 'mock://lab',
+      runtime: {
+        env: [
+          { name: 'POWER_CALLS_FILE', value: powerCallsFile },
+          // Long enough that the manager can be restarted while a reboot task is still running.
+          { name: 'MOCK_TASK_LATENCY', value: '1500ms' },
+        ],
+      },
+    },
+  });
+  await create(Resources.VMClass, {
+    kind: 'VMClass',
+    metadata: { name: 'small', namespace: NS },
+    spec: { cpu: 1, memory: '1Gi' },
+  });
+  await create(Resources.VMImage, {
+    kind: 'VMImage',
+    metadata: { name: 'ubuntu', namespace: NS },
+    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
+  });
+});
+
+afterAll(async () => {
+  await manager?.stop();
+  await cluster?.stop();
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+async function createVm(name: string, powerState: 'On' | 'Off'): Promise<void> {
+  await cluster.client.create(Resources.VirtualMachine, {
+    apiVersion: API_VERSION,
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: NS },
+    spec: {
+      providerRef: { name: 'lab' },
+      classRef: { name: 'small' },
+      imageRef: { name: 'ubuntu' },
+      powerState,
+    },
+  } as KubeObject);
+}
+
+const getVm = (name: string) => cluster.client.get<VM>(Resources.VirtualMachine, NS, name);
+
+/** The VM once it is settled in `phase` (Ready, no task in flight) and `accept` holds. */
+function settled(
+  name: string,
+  phase: 'Running' | 'Stopped',
+  accept: (vm: VM) => boolean = () => true,
+) {
+  return eventually(
+    `VM ${name} settled in ${phase}`,
+    async () => {
+      const vm = await getVm(name);
+      const ready = vm?.status?.conditions?.find((c) => c.type === 'Ready');
+      return (
+        vm?.status?.phase === phase &&
+        ready?.status === 'True' &&
+        !vm.status.lastTaskRef &&
+        accept(vm) &&
+        vm
+      );
+    },
+    60_000,
+  );
+}
+
+function requestReboot(name: string, value: string) {
+  return cluster.client.patch(Resources.VirtualMachine, NS, name, {
+    metadata: { annotations: { [REBOOT_REQUESTED_ANNOTATION]: value } },
+  });
+}
+
+/** The power operations the provider received for the hypervisor VM `id`, in order. */
+function powerCalls(id: string): string[] {
+  if (!fs.existsSync(powerCallsFile)) return [];
+  return fs
+    .readFileSync(powerCallsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { id: string; op: string })
+    .filter((call) => call.id === id)
+    .map((call) => call.op);
+}
+
+async function eventReasons(name: string): Promise<string[]> {
+  const events = await cluster.client.list<
+    KubeObject & { reason?: string; count?: number; involvedObject?: { name?: string } }
+  >(Resources.Event, NS);
+  return events.items
+    .filter((e) => e.involvedObject?.name === name)
+    .flatMap((e) => Array<string>(e.count ?? 1).fill(e.reason ?? ''));
+}
+
+it('reboots once per requested value, also when the manager restarts during the reboot', async () => {
+  await createVm('web', 'On');
+  const running = await settled('web', 'Running', (vm) => (vm.status?.ips?.length ?? 0) > 0);
+  const id = running.status!.id!;
+  // The mock creates VMs off, so the operator has powered this one on.
+  expect(powerCalls(id)).toEqual(['on']);
+
+  await requestReboot('web', '2026-12-03T10:00:00Z');
+  await settled(
+    'web',
+    'Running',
+    (vm) => vm.status?.observedRebootRequest === '2026-12-03T10:00:00Z',
+  );
+  expect(powerCalls(id)).toEqual(['on', 'reboot']);
+
+  // Another change to the object makes the manager look at the VM again: the value is handled.
+  await cluster.client.patch(Resources.VirtualMachine, NS, 'web', {
+    metadata: { labels: { touched: 'yes' } },
+  });
+  await requestReboot('web', '2026-12-03T10:00:00Z');
+  await settled('web', 'Running', (vm) => vm.metadata.labels?.touched === 'yes');
+
+  // A new value; the manager stops as soon as it recorded the reboot, while the task still runs.
+  await requestReboot('web', '2026-12-03T10:05:00Z');
+  const recorded = await eventually('the second reboot recorded', async () => {
+    const vm = await getVm('web');
+    return vm?.status?.observedRebootRequest === '2026-12-03T10:05:00Z' && vm;
+  });
+  await manager.stop();
+  expect(recorded.status!.lastTaskRef).toBeTruthy();
+  const atRestart = await getVm('web');
+  manager = await startManager(cluster);
+  // The new manager resumes the task it finds in status and settles the VM, without rebooting.
+  const after = await settled('web', 'Running');
+  expect(after.status!.observedRebootRequest).toBe('2026-12-03T10:05:00Z');
+  expect(powerCalls(id)).toEqual(['on', 'reboot', 'reboot']);
+  expect((await eventReasons('web')).filter((r) => r === 'Rebooting')).toHaveLength(2);
+  // Proof that the restart happened mid-task (so the new manager was the one to finish it).
+  expect(atRestart!.status!.lastTaskRef).toBeTruthy();
+});
+
+it('does not reboot a VM that is off, and records the request as handled', async () => {
+  await createVm('cold', 'Off');
+  const stopped = await settled('cold', 'Stopped');
+  const id = stopped.status!.id!;
+  const before = powerCalls(id);
+  expect(before).not.toContain('reboot');
+
+  await requestReboot('cold', '2026-12-03T11:00:00Z');
+  await settled(
+    'cold',
+    'Stopped',
+    (vm) => vm.status?.observedRebootRequest === '2026-12-03T11:00:00Z',
+  );
+  expect(powerCalls(id)).toEqual(before);
+  expect(await eventReasons('cold')).toContain('RebootNotNeeded');
+});
+
+it('does not reboot a new VM for a request it was created with', async () => {
+  await cluster.client.create(Resources.VirtualMachine, {
+    apiVersion: API_VERSION,
+    kind: 'VirtualMachine',
+    metadata: {
+      name: 'fresh',
+      namespace: NS,
+      annotations: { [REBOOT_REQUESTED_ANNOTATION]: '2026-12-03T09:00:00Z' },
+    },
+    spec: {
+      providerRef: { name: 'lab' },
+      classRef: { name: 'small' },
+      imageRef: { name: 'ubuntu' },
+    },
+  } as KubeObject);
+  const running = await settled('fresh', 'Running', (vm) => (vm.status?.ips?.length ?? 0) > 0);
+  expect(running.status!.observedRebootRequest).toBe('2026-12-03T09:00:00Z');
+  expect(powerCalls(running.status!.id!)).not.toContain('reboot');
+});
