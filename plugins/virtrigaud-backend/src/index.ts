@@ -7,4 +7,5 @@ export type { ClusterCache } from './service/cache/cluster-cache';
 export { readClusterDefinitions } from './service/clusters/config';
 export type { ClusterDefinition } from './service/clusters/config';
 export { ownerOf, OWNER_KEY } from './service/summaries';
+export { powerActionPatch } from './service/power-patch';
 export { vmConditions, createVmConditionalDecision, vmPermissionRules } from './permissions/rules';

@@ -172,11 +172,15 @@ export interface PickerQuery {
   provider?: string;
 }
 
-/** on → powerState On, off → Off (hard), shutdown → OffGraceful (guest shutdown first). */
-export const POWER_ACTIONS = ['on', 'off', 'shutdown'] as const;
+/**
+ * on → powerState On, off → Off (hard), shutdown → OffGraceful (guest shutdown first); reboot
+ * restarts a running VM once (a request, not a state: the VM keeps powerState On).
+ */
+export const POWER_ACTIONS = ['on', 'off', 'shutdown', 'reboot'] as const;
 export type PowerAction = (typeof POWER_ACTIONS)[number];
 
-export const POWER_ACTION_STATES: Record<PowerAction, DesiredPowerState> = {
+/** The power actions that set spec.powerState, and the state each one sets. */
+export const POWER_ACTION_STATES: Record<Exclude<PowerAction, 'reboot'>, DesiredPowerState> = {
   on: 'On',
   off: 'Off',
   shutdown: 'OffGraceful',

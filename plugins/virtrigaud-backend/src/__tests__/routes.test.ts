@@ -15,7 +15,7 @@ import {
   type LiveEvent,
   type VirtrigaudClient,
 } from '@virtrigaud/plugin-virtrigaud-common';
-import type { VirtualMachine } from '@virtrigaud/api';
+import { REBOOT_REQUESTED_ANNOTATION, type VirtualMachine } from '@virtrigaud/api';
 import { Writable } from 'node:stream';
 import virtrigaudPlugin, { createVmConditionalDecision, vmConditions } from '../index';
 import {
@@ -247,8 +247,10 @@ describe('permissions', () => {
   it('a denied power action leaves the VM untouched', async () => {
     policy.denied.add('virtrigaud.vm.power');
     await failure(alice.powerVm(ref('web-1'), 'off'));
+    expect((await failure(alice.powerVm(ref('web-1'), 'reboot'))).status).toBe(403);
     const vm = await cluster.client.get<VirtualMachine>(Resources.VirtualMachine, ns, 'web-1');
     expect(vm!.spec.powerState ?? 'On').toBe('On');
+    expect(vm!.metadata.annotations?.[REBOOT_REQUESTED_ANNOTATION]).toBeUndefined();
   });
 
   it('applies conditional decisions: an owner-scoped policy shows only own VMs', async () => {
@@ -276,6 +278,19 @@ describe('actions write the object; the operator does the work', () => {
       async () => (await alice.getVm(ref('web-1'))).desiredPowerState === 'OffGraceful',
     );
     await alice.powerVm(ref('web-1'), 'on');
+  });
+
+  it('reboot stamps the reboot request annotation and leaves spec.powerState alone', async () => {
+    const before = Date.now();
+    const result = await alice.powerVm(ref('web-1'), 'reboot');
+    expect(result.desiredPowerState).toBe('On');
+    const stored = await cluster.client.get<VirtualMachine>(Resources.VirtualMachine, ns, 'web-1');
+    const requested = stored!.metadata.annotations![REBOOT_REQUESTED_ANNOTATION];
+    // RFC 3339, UTC, the time of the request: a new value for every request.
+    expect(requested).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(requested)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(requested)).toBeLessThanOrEqual(Date.now());
+    expect(stored!.spec.powerState ?? 'On').toBe('On');
   });
 
   it('streams live changes as server-sent events', async () => {

@@ -6,7 +6,6 @@ import { NotFoundError } from '@backstage/errors';
 import type { ProviderType, VirtualMachine } from '@virtrigaud/api';
 import { Resources, type KubeObject } from '@virtrigaud/operator';
 import {
-  POWER_ACTION_STATES,
   virtrigaudProviderReadPermission,
   virtrigaudVmCreatePermission,
   virtrigaudVmDeletePermission,
@@ -25,6 +24,7 @@ import type { ClusterCache } from './cache/cluster-cache';
 import type { Guard } from './guard';
 import type { Inventory } from './inventory';
 import { streamLiveEvents } from './live-events';
+import { powerActionPatch } from './power-patch';
 import {
   toClassSummary,
   toImageSummary,
@@ -130,13 +130,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { body } = validator.validate('powerVm', req);
     const vm = await vmOfPath(req, 'powerVm');
     await guard.requireVm(req, virtrigaudVmPowerPermission, vm);
-    const powerState = POWER_ACTION_STATES[(body as { action: PowerAction }).action];
+    const { action } = body as { action: PowerAction };
     const patched = await inventory
       .cluster(vm.cluster)!
-      .client.patch<VirtualMachine>(Resources.VirtualMachine, vm.namespace, vm.name, {
-        spec: { powerState },
-      });
-    options.logger.info(`VM ${vm.cluster}/${vm.namespace}/${vm.name}: powerState ${powerState}`);
+      .client.patch<VirtualMachine>(
+        Resources.VirtualMachine,
+        vm.namespace,
+        vm.name,
+        powerActionPatch(action),
+      );
+    options.logger.info(`VM ${vm.cluster}/${vm.namespace}/${vm.name}: power action ${action}`);
     res.json(toVmSummary(vm.cluster, patched));
   });
 
