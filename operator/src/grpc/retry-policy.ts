@@ -1,4 +1,4 @@
-// Which provider calls the gateway may send again to another replica after UNAVAILABLE. A replica
+// Which provider calls the gateway may send again to another replica when one went away. A replica
 // that dies mid-call may or may not have reached the hypervisor, so only calls whose repetition
 // cannot do anything twice are repeated:
 // - reads (Validate, GetCapabilities, Describe, TaskStatus);
@@ -32,9 +32,12 @@ export function isIdempotent(method: ProviderMethod, request: unknown): boolean 
 }
 
 /**
- * UNAVAILABLE only: the replica is gone or refused the call (connection reset, shutting down).
- * DEADLINE_EXCEEDED is not retried: the call's time budget is spent.
+ * The replica is gone or gave the call up: UNAVAILABLE (connection refused or dropped, replica
+ * draining) or CANCELLED (a replica stopping past its grace period resets its streams; the
+ * gateway itself never cancels a call). DEADLINE_EXCEEDED is not retried: the time is spent.
  */
+const REPLICA_GONE: ReadonlySet<number> = new Set([GrpcStatus.UNAVAILABLE, GrpcStatus.CANCELLED]);
+
 export function retryOnAnotherReplica(method: ProviderMethod, request: unknown, code: number) {
-  return code === GrpcStatus.UNAVAILABLE && isIdempotent(method, request);
+  return REPLICA_GONE.has(code) && isIdempotent(method, request);
 }
