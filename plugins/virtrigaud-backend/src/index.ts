@@ -8,4 +8,5 @@ export { readClusterDefinitions } from './service/clusters/config';
 export type { ClusterDefinition } from './service/clusters/config';
 export { ownerOf, OWNER_KEY } from './service/summaries';
 export { powerActionPatch } from './service/power-patch';
+export type { PowerActionPatch } from './service/power-patch';
 export { vmConditions, createVmConditionalDecision, vmPermissionRules } from './permissions/rules';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type { Provider, VirtualMachine } from '@virtrigaud/api';
+import { REBOOT_REQUESTED_ANNOTATION, type Provider, type VirtualMachine } from '@virtrigaud/api';
 import { Resources } from '@virtrigaud/operator';
 import { Inventory, readClusterDefinitions } from '@virtrigaud/plugin-virtrigaud-backend';
 import { ConfigReader } from '@backstage/config';
@@ -223,17 +223,32 @@ describe('virtrigaud:vm:power and virtrigaud:vm:delete', () => {
     expect((await getVm('web-1'))!.spec.powerState).toBe('OffGraceful');
   });
 
+  it('reboot writes a new reboot request and leaves spec.powerState alone', async () => {
+    const input = { cluster: 'local', namespace: ns, name: 'web-1', action: 'reboot' };
+    const dry = await run(powerVmAction(options()), input, { isDryRun: true });
+    expect(dry.rebootRequestedAt).toBeDefined();
+    expect((await getVm('web-1'))!.metadata.annotations).not.toHaveProperty([
+      REBOOT_REQUESTED_ANNOTATION,
+    ]);
+    const out = await run(powerVmAction(options()), input);
+    expect(out.powerState).toBeUndefined();
+    expect(Date.parse(out.rebootRequestedAt)).toBeLessThanOrEqual(Date.now());
+    const vm = (await getVm('web-1'))!;
+    expect(vm.metadata.annotations![REBOOT_REQUESTED_ANNOTATION]).toBe(out.rebootRequestedAt);
+    expect(vm.spec.powerState).toBe('OffGraceful');
+  });
+
   it('is refused without virtrigaud.vm.power', async () => {
     denied.add('virtrigaud.vm.power');
-    await expect(
-      run(powerVmAction(options()), {
-        cluster: 'local',
-        namespace: ns,
-        name: 'web-1',
-        action: 'on',
-      }),
-    ).rejects.toThrow(/virtrigaud.vm.power/);
-    expect((await getVm('web-1'))!.spec.powerState).toBe('OffGraceful');
+    const before = (await getVm('web-1'))!.metadata.annotations;
+    for (const action of ['on', 'reboot']) {
+      await expect(
+        run(powerVmAction(options()), { cluster: 'local', namespace: ns, name: 'web-1', action }),
+      ).rejects.toThrow(/virtrigaud.vm.power/);
+    }
+    const vm = (await getVm('web-1'))!;
+    expect(vm.spec.powerState).toBe('OffGraceful');
+    expect(vm.metadata.annotations).toEqual(before);
   });
 
   it('deletes, and a re-run of an already deleted VM succeeds', async () => {

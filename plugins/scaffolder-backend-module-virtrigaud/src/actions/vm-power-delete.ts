@@ -2,10 +2,10 @@
 // operator does the work), checked against the VM-scoped permissions of the initiator.
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Inventory } from '@virtrigaud/plugin-virtrigaud-backend';
+import { REBOOT_REQUESTED_ANNOTATION } from '@virtrigaud/api';
+import { powerActionPatch, type Inventory } from '@virtrigaud/plugin-virtrigaud-backend';
 import {
   POWER_ACTIONS,
-  POWER_ACTION_STATES,
   virtrigaudVmDeletePermission,
   virtrigaudVmPowerPermission,
   vmResourceRef,
@@ -28,7 +28,7 @@ export function powerVmAction(options: Options) {
   return createTemplateAction({
     id: 'virtrigaud:vm:power',
     description:
-      'Sets the power state of a VirtualMachine: on, off (hard) or shutdown (guest first).',
+      'Sets the power state of a VirtualMachine (on, off (hard) or shutdown (guest first)), or reboots it once (reboot).',
     supportsDryRun: true,
     schema: {
       input: {
@@ -37,7 +37,12 @@ export function powerVmAction(options: Options) {
         name: (z) => z.string().regex(DNS_LABEL),
         action: (z) => z.enum(POWER_ACTIONS),
       },
-      output: { powerState: (z) => z.string() },
+      output: {
+        powerState: (z) =>
+          z.string().optional().describe('The spec.powerState set (on/off/shutdown)'),
+        rebootRequestedAt: (z) =>
+          z.string().optional().describe('The reboot request written (reboot)'),
+      },
     },
     async handler(ctx) {
       const { cluster, api } = writer.clusterFor(ctx.input.cluster);
@@ -48,13 +53,20 @@ export function powerVmAction(options: Options) {
         virtrigaudVmPowerPermission,
         vmResourceRef(ref),
       );
-      const powerState = POWER_ACTION_STATES[ctx.input.action];
-      await writer.mergePatch(
-        api,
-        { ...vmObject(ref.namespace, ref.name), spec: { powerState } },
-        Boolean(ctx.isDryRun),
-      );
-      ctx.output('powerState', powerState);
+      const vm = vmObject(ref.namespace, ref.name);
+      const patch = powerActionPatch(ctx.input.action);
+      const dryRun = Boolean(ctx.isDryRun);
+      if ('spec' in patch) {
+        await writer.mergePatch(api, { ...vm, spec: patch.spec }, dryRun);
+        ctx.output('powerState', patch.spec.powerState);
+      } else {
+        await writer.mergePatch(
+          api,
+          { ...vm, metadata: { ...vm.metadata, ...patch.metadata } },
+          dryRun,
+        );
+        ctx.output('rebootRequestedAt', patch.metadata.annotations[REBOOT_REQUESTED_ANNOTATION]);
+      }
     },
   });
 }
