@@ -37,7 +37,7 @@ beforeAll(async () => {
   podsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pods-'));
   cluster = await startTestCluster({ kubelet: { rootDir: podsDir, maxProbePeriodMs: 200 } });
   manager = await startManager(cluster);
-  provider = await applyCompleteExample(cluster.client, RUNTIME_ENV);
+  provider = await applyCompleteExample(cluster.client, { env: RUNTIME_ENV });
 });
 
 afterAll(async () => {

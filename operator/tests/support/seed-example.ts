@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
+import { eventually } from './cluster';
 
 export const NAMESPACE = 'default';
 
@@ -40,8 +41,16 @@ spec:
 
 export type ProviderObject = Provider & KubeObject;
 
-/** The Secret and the Provider of the example; `env` becomes the Provider's spec.runtime.env. */
-export function completeExample(env: { name: string; value: string }[] = []): {
+/** Additions to the example's Provider spec a test needs (the example itself has neither). */
+export interface ExampleAdditions {
+  /** spec.runtime.env, e.g. the mock's MOCK_TASK_LATENCY. */
+  env?: { name: string; value: string }[];
+  /** spec.rateLimit: the default (10 qps) throttles a test that creates 50 VMs to ~25 s. */
+  rateLimit?: { qps: number; burst: number };
+}
+
+/** The Secret and the Provider of the example, plus `additions`. */
+export function completeExample(additions: ExampleAdditions = {}): {
   secret: KubeObject;
   provider: ProviderObject;
 } {
@@ -49,16 +58,17 @@ export function completeExample(env: { name: string; value: string }[] = []): {
     (doc) => doc.toJS() as KubeObject,
   );
   const typed = provider as ProviderObject;
-  if (env.length > 0) typed.spec.runtime = { ...typed.spec.runtime, env };
+  if (additions.env) typed.spec.runtime = { ...typed.spec.runtime, env: additions.env };
+  if (additions.rateLimit) typed.spec.rateLimit = additions.rateLimit;
   return { secret, provider: typed };
 }
 
 /** Applies the example and the classes/image the test VMs use. */
 export async function applyCompleteExample(
   client: KubeClient,
-  env: { name: string; value: string }[] = [],
+  additions: ExampleAdditions = {},
 ): Promise<ProviderObject> {
-  const { secret, provider } = completeExample(env);
+  const { secret, provider } = completeExample(additions);
   await client.create(Resources.Secret, secret);
   const created = await client.create<ProviderObject>(Resources.Provider, provider);
   await client.create(Resources.VMClass, vmClass('small', 2, '2Gi'));
@@ -70,6 +80,16 @@ export async function applyCompleteExample(
     spec: { source: { mock: { name: 'ubuntu-24.04' } } },
   } as KubeObject);
   return created;
+}
+
+/** Resolves once the Provider reports Ready=True. */
+export function providerReady(client: KubeClient, name: string): Promise<ProviderObject> {
+  return eventually(`Provider ${name} Ready=True`, async () => {
+    const provider = await client.get<ProviderObject>(Resources.Provider, NAMESPACE, name);
+    return provider?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? provider
+      : undefined;
+  });
 }
 
 export function vmClass(name: string, cpu: number, memory: string): KubeObject {
