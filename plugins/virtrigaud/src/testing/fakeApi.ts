@@ -1,8 +1,10 @@
 // Test doubles for the VirtRigaud API: every method is a jest.fn over in-memory data, and the
 // live event stream is driven by the test through `emit`.
 import {
+  POWER_ACTION_STATES,
   type LiveEvent,
   type ObjectRef,
+  type PowerAction,
   type ProviderSummary,
   type VirtrigaudApi,
   VirtrigaudApiError,
@@ -161,11 +163,11 @@ export function fakeApi(data: { vms?: VmDetail[]; providers?: ProviderSummary[] 
         },
       ],
     })),
-    powerVm: jest.fn(async (ref: ObjectRef, action: string) => {
+    powerVm: jest.fn(async (ref: ObjectRef, action: PowerAction) => {
       const vm = vms.find((v) => matches(v, ref))!;
       return {
         ...vm,
-        desiredPowerState: action === 'on' ? 'On' : action === 'off' ? 'Off' : 'OffGraceful',
+        desiredPowerState: action === 'reboot' ? vm.desiredPowerState : POWER_ACTION_STATES[action],
       };
     }),
     deleteVm: jest.fn(async () => undefined),

@@ -109,6 +109,33 @@ describe('VM entity card', () => {
     expect(await screen.findByRole('button', { name: 'Power on' })).toBeInTheDocument();
   });
 
+  it('reboots a running VM only after confirmation', async () => {
+    const api = await renderCard();
+    fireEvent.click(await screen.findByRole('button', { name: 'Reboot' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Reboot web-1?');
+    expect(dialog).toHaveTextContent('restarts the running virtual machine once');
+    expect(api.powerVm).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Reboot' }));
+    await waitFor(() =>
+      expect(api.powerVm).toHaveBeenCalledWith(
+        expect.objectContaining({ name: 'web-1' }),
+        'reboot',
+      ),
+    );
+    // A reboot does not change the desired power state: the card still offers to power off.
+    expect(await screen.findByRole('button', { name: 'Power off' })).toBeInTheDocument();
+  });
+
+  it('offers no reboot for a VM that is off', async () => {
+    const api = fakeApi({
+      vms: [vmDetail({ powerState: 'Off', desiredPowerState: 'Off', phase: 'Stopped' })],
+    });
+    await renderCard(api);
+    expect(await screen.findByRole('button', { name: 'Power on' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Reboot' })).not.toBeInTheDocument();
+  });
+
   it('does nothing when the confirmation is cancelled', async () => {
     const api = await renderCard();
     fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
@@ -152,5 +179,6 @@ describe('VM entity card', () => {
     expect(await screen.findByRole('button', { name: 'Delete' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Power off' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Shut down' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Reboot' })).not.toBeInTheDocument();
   });
 });

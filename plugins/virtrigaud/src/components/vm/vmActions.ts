@@ -18,17 +18,28 @@ const POWER_ACTION_TEXT: Record<PowerAction, { label: string; effect: string }> 
     label: 'Shut down',
     effect: 'asks the guest OS to shut down, and powers it off if it does not in time',
   },
+  reboot: {
+    label: 'Reboot',
+    effect: 'restarts the running virtual machine once; the guest is unavailable while it boots',
+  },
 };
 
 export function actionLabel(action: VmAction): string {
   return action === 'delete' ? 'Delete' : POWER_ACTION_TEXT[action].label;
 }
 
-/** Power actions that make sense now: on when it is (going) off, off/shutdown when (going) on. */
+/**
+ * Power actions that make sense now: on when it is (going) off, off/shutdown when (going) on,
+ * reboot only when it runs and should (the operator does not reboot a VM that is off).
+ */
 export function applicablePowerActions(vm: VmSummary): PowerAction[] {
   if (vm.deleting) return [];
   const wantsOn = vm.desiredPowerState === 'On';
-  return POWER_ACTIONS.filter((action) => (action === 'on' ? !wantsOn : wantsOn));
+  return POWER_ACTIONS.filter((action) => {
+    if (action === 'on') return !wantsOn;
+    if (action === 'reboot') return wantsOn && vm.powerState === 'On';
+    return wantsOn;
+  });
 }
 
 export function confirmationFor(action: VmAction, vm: VmSummary): ConfirmRequest {
