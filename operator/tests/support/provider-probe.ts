@@ -93,12 +93,3 @@ function workingDirectory(pid: number): string | undefined {
     return undefined; // gone meanwhile, or not ours
   }
 }
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
