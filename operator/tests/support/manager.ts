@@ -1,11 +1,14 @@
 // Runs the real Manager in-process against a test cluster, with fast timings.
 import pino from 'pino';
+import type { ServiceAddressResolver } from '../../src/grpc/address-resolver';
 import { DEFAULT_MANAGER_OPTIONS, Manager, type ManagerOptions } from '../../src/manager';
 import type { TestCluster } from './cluster';
 
 export async function startManager(
   cluster: TestCluster,
   overrides: Partial<ManagerOptions> = {},
+  /** Replaces the devcluster-annotation resolver, e.g. to dial providers through a TcpProxy. */
+  addressResolver?: ServiceAddressResolver,
 ): Promise<Manager> {
   const manager = new Manager(
     cluster.config,
@@ -19,6 +22,8 @@ export async function startManager(
       ...overrides,
     },
     pino({ level: process.env.MANAGER_LOG_LEVEL ?? 'silent' }),
+    undefined,
+    addressResolver,
   );
   await manager.start();
   return manager;

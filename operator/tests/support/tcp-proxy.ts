@@ -1,16 +1,19 @@
 // A TCP proxy the test can cut: `cut()` drops every connection and refuses new ones until
-// `restore()`, like a network partition between the manager and the API server.
+// `restore()`, like a network partition (manager ↔ API server, or manager ↔ provider).
 import net from 'node:net';
 
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private server: net.Server | undefined;
   private open = true;
+  /** Connections attempted through the proxy, refused ones included (shows a reconnect storm). */
+  connectionAttempts = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(): Promise<number> {
     this.server = net.createServer((client) => {
+      this.connectionAttempts++;
       if (!this.open) {
         client.destroy();
         return;
