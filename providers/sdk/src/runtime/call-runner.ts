@@ -10,7 +10,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { CallContext } from '../backend';
 import { ProviderError } from '../errors';
 import { CORRELATION_ID_HEADER } from '../client/provider-client';
@@ -90,8 +90,8 @@ export class CallRunner {
     const echo = new Metadata();
     echo.set(CORRELATION_ID_HEADER, correlationId);
     call.sendMetadata(echo);
-    const log = this.deps.log.child({ correlationId, method: rpc });
-    log.debug('call started');
+    const log = this.callLogger(correlationId, rpc);
+    this.logAt('debug', log, undefined, 'call started');
     const deadline = deadlineOf(call);
     const stopTimer = this.armTimeout(rpc, deadline, controller);
     // grpc-js also reports a call whose deadline passed as cancelled, and that event may come
@@ -105,13 +105,19 @@ export class CallRunner {
     call.once('cancelled', onCancel);
     try {
       const response = await raceAbort(
-        handle(call.request, { correlationId, signal: controller.signal, log }),
+        handle(call.request, {
+          correlationId,
+          signal: controller.signal,
+          get log() {
+            return log();
+          },
+        }),
         controller.signal,
       );
       this.finish(rpc, STATUS_SUCCESS, started, log);
       callback(null, response);
     } catch (err) {
-      const failure = this.toStatus(err, log);
+      const failure = this.toStatus(err, log());
       this.finish(rpc, status[failure.code], started, log, failure);
       callback({ code: failure.code, details: failure.details, metadata: echo });
     } finally {
@@ -126,14 +132,16 @@ export class CallRunner {
     const timeoutMs = this.deps.timeoutMs(rpc);
     const waitMs = Math.max(0, Math.min(deadlineMs, timeoutMs));
     if (!Number.isFinite(waitMs)) return () => undefined;
-    const reason =
+    // The reason is built only when the timer fires: an Error captures a stack, which costs more
+    // than the rest of a fast call.
+    const reason = () =>
       deadlineMs <= timeoutMs
         ? deadlineExceeded(rpc)
         : new ProviderError(
             'DEADLINE_EXCEEDED',
             `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
           );
-    const timer = setTimeout(() => controller.abort(reason), waitMs);
+    const timer = setTimeout(() => controller.abort(reason()), waitMs);
     return () => clearTimeout(timer);
   }
 
@@ -155,7 +163,7 @@ export class CallRunner {
     rpc: string,
     outcome: string,
     started: number,
-    log: Logger,
+    log: () => Logger,
     failure?: { details: string },
   ): void {
     const seconds = (performance.now() - started) / 1000;
@@ -165,10 +173,27 @@ export class CallRunner {
       durationMs: Math.round(seconds * 1e4) / 10,
       ...(failure && { error: failure.details }),
     };
-    if (outcome === 'INTERNAL') log.error(fields, 'call failed');
-    else if (failure) log.warn(fields, 'call failed');
-    else if (READ_ONLY.has(rpc)) log.debug(fields, 'call done');
-    else log.info(fields, 'call done');
+    if (outcome === 'INTERNAL') this.logAt('error', log, fields, 'call failed');
+    else if (failure) this.logAt('warn', log, fields, 'call failed');
+    else this.logAt(READ_ONLY.has(rpc) ? 'debug' : 'info', log, fields, 'call done');
+  }
+
+  /**
+   * The call's child logger, made on first use: binding a pino child (correlation id, method,
+   * redaction) costs about as much as a fast call, and a quiet Describe at info logs nothing.
+   */
+  private callLogger(correlationId: string, rpc: string): () => Logger {
+    let child: Logger | undefined;
+    return () => (child ??= this.deps.log.child({ correlationId, method: rpc }));
+  }
+
+  private logAt(
+    level: Level,
+    log: () => Logger,
+    fields: object | undefined,
+    message: string,
+  ): void {
+    if (this.deps.log.isLevelEnabled(level)) log()[level](fields ?? {}, message);
   }
 }
 
