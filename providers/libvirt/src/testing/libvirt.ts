@@ -35,13 +35,19 @@ export function callContext(timeoutMs = 60_000): CallContext {
   };
 }
 
+export interface RemoteEndpoint {
+  endpoint: string;
+  credentials: Record<string, string>;
+}
+
 export interface TestRun {
   /** Prefix of every domain name of the run. */
   prefix: string;
   pool: string;
   poolDir: string;
   baseImage: string;
-  backend(options?: Record<string, unknown>): Promise<LibvirtBackend>;
+  /** A backend on this run's pool; `remote` reaches the same libvirtd another way (qemu+ssh://). */
+  backend(options?: Record<string, unknown>, remote?: RemoteEndpoint): Promise<LibvirtBackend>;
   owner(suffix: string): Owner;
   createInput(owner: Owner, overrides?: Partial<CreateInput>): CreateInput;
   volumes(): Promise<string[]>;
@@ -63,13 +69,13 @@ export async function startTestRun(label: string): Promise<TestRun> {
     pool,
     poolDir,
     baseImage,
-    async backend(options = {}) {
+    async backend(options = {}, remote) {
       const backend = await LibvirtBackend.open({
         providerType: 'libvirt',
-        endpoint: LOCAL_URI,
+        endpoint: remote?.endpoint ?? LOCAL_URI,
         namespace: 'tests',
         name: prefix,
-        credentials: {},
+        credentials: remote?.credentials ?? {},
         options: { libvirt: { domainType: 'qemu', storagePool: pool, ...options } },
         log: pino({ level: 'silent' }),
       });

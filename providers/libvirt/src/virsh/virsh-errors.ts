@@ -55,7 +55,16 @@ export function classify(stderr: string): ProviderErrorCode {
   return 'INTERNAL';
 }
 
+/**
+ * ssh's verdict when it refused the connection. libvirt reports ssh's whole stderr as one error
+ * (starting with a banner of `@` characters for a changed host key), so the verdict is picked out
+ * by itself: only the fixed phrase, never the lines around it that name credential file paths.
+ */
+const SSH_VERDICT = /Host key verification failed|Permission denied \([^)\n]*\)/i;
+
 export function virshFailure(subcommand: string, stderr: string, uri: string): VirshFailure {
   const clean = uri ? stderr.split(uri).join('<endpoint>') : stderr;
-  return new VirshFailure(classify(clean), `virsh ${subcommand}: ${firstErrorLine(clean)}`, clean);
+  const ssh = SSH_VERDICT.exec(clean);
+  const message = ssh ? `ssh: ${ssh[0]}` : firstErrorLine(clean);
+  return new VirshFailure(classify(clean), `virsh ${subcommand}: ${message}`, clean);
 }
