@@ -200,4 +200,28 @@ describe('VirtualMachine and its supporting kinds', () => {
     vmClass.spec.firmware = 'BIOS';
     expect((await api.admit(vmClass)).message).toContain('spec.secureBoot');
   });
+
+  const proxmoxImage = () => clone(vmExamples.find((o) => o.metadata.name === 'ubuntu-proxmox')!);
+  it.each([
+    ['a template and a cloud image', { templateID: 9000, importFrom: 'local:import/a.qcow2' }],
+    ['a cloud image and an ISO', { importFrom: 'local:import/a.qcow2', iso: 'local:iso/a.iso' }],
+    ['only a node', { node: 'pve1' }],
+  ])('rejects a Proxmox image naming %s, asking for exactly one source', async (_, source) => {
+    const image = proxmoxImage();
+    image.spec.source.proxmox = source;
+    expect((await api.admit(image)).message).toMatch(
+      /spec.source.proxmox: .*set exactly one of templateID or templateName .*importFrom .* or iso/,
+    );
+  });
+
+  it.each([
+    ['importFrom', 'an ISO', 'local:iso/noble.iso'],
+    ['importFrom', 'a volume without storage', 'import/noble.qcow2'],
+    ['importFrom', 'a volume followed by drive options', 'local:import/a.qcow2,cache=unsafe'],
+    ['iso', 'a disk image', 'local:import/noble.qcow2'],
+  ])('rejects a Proxmox %s of %s, naming the field', async (field, _, value) => {
+    const image = proxmoxImage();
+    image.spec.source.proxmox = { [field]: value };
+    expect((await api.admit(image)).message).toContain(`spec.source.proxmox.${field}`);
+  });
 });

@@ -86,6 +86,10 @@ const LibvirtSource = ObjectWithRules(
   { description: 'A qcow2/raw base image for libvirt.' },
 );
 
+/** `<storage>:<dir>/<file>`: a Proxmox volume id with Proxmox's safe file name characters. */
+const PVE_VOLUME = (dir: string, extensions: string) =>
+  `^[a-zA-Z][a-zA-Z0-9._-]*[a-zA-Z0-9]:${dir}/[a-zA-Z0-9._+-]+\\.(${extensions})$`;
+
 const ProxmoxSource = ObjectWithRules(
   {
     templateID: Type.Optional(
@@ -98,15 +102,38 @@ const ProxmoxSource = ObjectWithRules(
     templateName: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: 'Name of the template to clone.' }),
     ),
-    node: Type.Optional(Type.String({ maxLength: 64, description: 'Node holding the template.' })),
+    importFrom: Type.Optional(
+      Type.String({
+        maxLength: 512,
+        pattern: PVE_VOLUME('import', 'qcow2|raw|vmdk'),
+        description:
+          'Cloud image on a storage with the "import" content type, e.g. local:import/noble-server-cloudimg-amd64.qcow2: a new VM gets a copy of it as its root disk (grown to the class disk size) and a cloud-init drive.',
+      }),
+    ),
+    iso: Type.Optional(
+      Type.String({
+        maxLength: 512,
+        pattern: PVE_VOLUME('iso', 'iso|img'),
+        description:
+          'Installer ISO on a storage with the "iso" content type, e.g. local:iso/ubuntu-24.04-live-server-amd64.iso: a new VM gets a blank root disk of the class disk size and boots the ISO until an OS is installed on it.',
+      }),
+    ),
+    node: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          'Node holding the template, or the node-local storage with the image or ISO (new VMs are placed there unless the VM names a node).',
+      }),
+    ),
   },
   [
     {
-      rule: 'has(self.templateID) != has(self.templateName)',
-      message: 'set exactly one of templateID or templateName',
+      rule: '[has(self.templateID), has(self.templateName), has(self.importFrom), has(self.iso)].filter(x, x).size() == 1',
+      message:
+        'set exactly one of templateID or templateName (clone a template), importFrom (import a cloud image) or iso (install from an ISO)',
     },
   ],
-  { description: 'A Proxmox VE template.' },
+  { description: 'A Proxmox VE template to clone, or a cloud image or ISO to create a VM from.' },
 );
 
 export const VMImageSpec = Type.Object(
