@@ -77,7 +77,7 @@ export function providerPid(
       p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
     );
     if (!ready) return undefined;
-    const podDir = path.join(podsDir, NAMESPACE, ready.metadata.name!);
+    const podDir = path.join(fs.realpathSync(podsDir), NAMESPACE, ready.metadata.name!);
     return fs
       .readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
