@@ -1,0 +1,130 @@
+// A mock Provider with several replicas run by the dev kubelet, sharing one mock hypervisor
+// (MOCK_STATE_DIR), and what the scale-out tests need to see of it: the replicas' addresses from
+// the Service's EndpointSlices, their processes (to SIGKILL one), and the hypervisor's VMs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SERVICE_NAME_LABEL, type EndpointSliceLike } from '../../src/grpc/address-resolver';
+import type { KubeClient } from '../../src/kube/client';
+import { Resources } from '../../src/kube/resources';
+import type { KubeObject } from '../../src/kube/types';
+import { eventually } from './cluster';
+
+export const NAMESPACE = 'default';
+
+export interface ReplicatedMock {
+  name: string;
+  replicas: number;
+  /** The directory the replicas share as their mock hypervisor. */
+  stateDir: string;
+  taskLatency?: string;
+  rateLimit?: { qps: number; burst: number };
+}
+
+/** The Provider, plus a VMClass `small` and VMImage `ubuntu` for its VMs. */
+export async function applyReplicatedMock(client: KubeClient, mock: ReplicatedMock) {
+  await client.create(Resources.Provider, {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'Provider',
+    metadata: { name: mock.name, namespace: NAMESPACE },
+    spec: {
+      type: 'mock',
+      endpoint: 'mock://scale-out',
+      // Unthrottled unless the test is about the rate limit (the default 10 qps would dominate).
+      rateLimit: mock.rateLimit ?? { qps: 10_000, burst: 10_000 },
+      runtime: {
+        image: 'ghcr.io/projectbeskar/virtrigaud/provider-mock:v0.2.0',
+        replicas: mock.replicas,
+        env: [
+          { name: 'MOCK_STATE_DIR', value: mock.stateDir },
+          { name: 'MOCK_TASK_LATENCY', value: mock.taskLatency ?? '50ms' },
+        ],
+      },
+    },
+  } as KubeObject);
+  await client.create(Resources.VMClass, {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMClass',
+    metadata: { name: 'small', namespace: NAMESPACE },
+    spec: { cpu: 1, memory: '512Mi' },
+  } as KubeObject);
+  await client.create(Resources.VMImage, {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMImage',
+    metadata: { name: 'ubuntu', namespace: NAMESPACE },
+    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
+  } as KubeObject);
+}
+
+export function virtualMachine(name: string, provider: string): KubeObject {
+  return {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: NAMESPACE },
+    spec: {
+      providerRef: { name: provider },
+      classRef: { name: 'small' },
+      imageRef: { name: 'ubuntu' },
+      powerState: 'On',
+    },
+  } as KubeObject;
+}
+
+/** host:port of every ready replica for the named Service port, once there are `count`. */
+export function readyReplicas(
+  client: KubeClient,
+  provider: string,
+  count: number,
+  portName = 'grpc',
+): Promise<string[]> {
+  return eventually(
+    `${count} ready replicas of Provider ${provider}`,
+    async () => {
+      const slices = await client.list<EndpointSliceLike>(Resources.EndpointSlice, NAMESPACE, {
+        labelSelector: `${SERVICE_NAME_LABEL}=virtrigaud-provider-${provider}`,
+      });
+      const addresses = slices.items.flatMap((slice) => {
+        const port = slice.ports?.find((p) => p.name === portName)?.port;
+        return (slice.endpoints ?? [])
+          .filter((e) => e.conditions?.ready)
+          .flatMap((e) => e.addresses.map((ip) => `${ip}:${port}`));
+      });
+      return addresses.length === count ? addresses.sort() : undefined;
+    },
+    60_000,
+  );
+}
+
+/**
+ * The pids of the provider processes of `provider`: the dev kubelet runs each container with its
+ * pod's directory (`<podsDir>/<namespace>/<pod>`) as working directory.
+ */
+export function replicaPids(podsDir: string, provider: string): number[] {
+  const podPrefix = path.join(podsDir, NAMESPACE, `virtrigaud-provider-${provider}-`);
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => workingDirectory(pid)?.startsWith(podPrefix));
+}
+
+function workingDirectory(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined; // gone meanwhile, or not ours
+  }
+}
+
+interface HypervisorVM {
+  name: string;
+  owner: { uid: string };
+  powerState: string;
+}
+
+/** The VMs of the shared mock hypervisor (its state file is the source of truth). */
+export function hypervisorVMs(stateDir: string): HypervisorVM[] {
+  const file = path.join(stateDir, 'state.json');
+  if (!fs.existsSync(file)) return [];
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { vms: Record<string, HypervisorVM> };
+  return Object.values(state.vms);
+}
