@@ -1,5 +1,6 @@
 // Create: clone the VMImage's Proxmox template onto the placement node, then apply the class,
-// networks, cloud-init and disks (see provision.ts for idempotency by owner uid).
+// networks, cloud-init and disks; or, for a cloud image or ISO, create the VM with all of that in
+// one call (new-vm.ts). See provision.ts for idempotency by owner uid.
 import {
   failedPrecondition,
   invalidArgument,
@@ -8,16 +9,15 @@ import {
   type CreateInput,
   type CreateResult,
 } from '@virtrigaud/provider-sdk';
-import type { VMImageSpec } from '@virtrigaud/api';
 import type { PveContext } from './context';
-import { provision } from './provision';
+import { isNewVmSource, newVmParams } from './new-vm';
+import { provision, type ProvisionRequest } from './provision';
 import { qemuResources, type VmResource } from './resources';
 import { cloudInitParams, hardwareParams, networkParams } from './vm-params';
 
-function findTemplate(guests: VmResource[], image: VMImageSpec): VmResource {
-  const source = image.source.proxmox;
-  if (!source)
-    throw invalidArgument('image_json.source.proxmox', 'is required by a Proxmox provider');
+type ProxmoxSource = NonNullable<CreateInput['image']['source']['proxmox']>;
+
+function findTemplate(guests: VmResource[], source: ProxmoxSource): VmResource {
   const templates = guests.filter((vm) => vm.template && (!source.node || vm.node === source.node));
   if (source.templateID !== undefined) {
     const template = templates.find((vm) => vm.vmid === source.templateID);
@@ -59,21 +59,38 @@ export async function createVm(
     ...cloudInitParams(input.userData),
     ...(cicustom ? { cicustom } : {}),
   };
+  const source = input.image.source.proxmox;
+  if (!source)
+    throw invalidArgument('image_json.source.proxmox', 'is required by a Proxmox provider');
   const guests = await qemuResources(pve, ctx);
-  const template = findTemplate(guests, input.image);
-  return provision(pve, ctx, {
+  const storage = input.placement.storage ?? pve.defaults.storage;
+  const common: Omit<ProvisionRequest, 'origin' | 'node' | 'params'> = {
     guests,
     nameField: 'name',
     name: input.name,
     owner: input.owner,
     tags: input.tags,
-    source: template,
-    linked: false,
-    node: input.placement.node ?? input.targetHostId ?? pve.defaults.node ?? template.node,
-    storage: input.placement.storage ?? pve.defaults.storage,
-    params,
+    storage,
     disks: input.disks,
     disksField: 'disks_json',
     bootSizeGiB: input.class.diskDefaults?.sizeGiB,
+  };
+  if (isNewVmSource(source)) {
+    const node = input.placement.node ?? input.targetHostId ?? source.node ?? pve.defaults.node;
+    if (!node)
+      throw invalidArgument('placement.node', 'is required (or set the Provider default node)');
+    return provision(pve, ctx, {
+      ...common,
+      origin: { kind: 'new', params: newVmParams(input, source, storage, params) },
+      node,
+      params: {},
+    });
+  }
+  const template = findTemplate(guests, source);
+  return provision(pve, ctx, {
+    ...common,
+    origin: { kind: 'clone', source: template, linked: false },
+    node: input.placement.node ?? input.targetHostId ?? pve.defaults.node ?? template.node,
+    params,
   });
 }

@@ -1,8 +1,11 @@
-// Making a VM from a source (a template for Create, a VM for Clone), keyed by its owner uid:
+// Making a VM, keyed by its owner uid: a clone of a template (Create) or VM (Clone), or a new VM
+// (Create from a cloud image or ISO):
 //   1. find a VM stamped with the owner (tag, then name + description): done, or finish its setup;
 //      a VM with the name and another (or no) owner is ALREADY_EXISTS;
-//   2. clone into the next free VMID, with the owner stamped in the description by the clone call
-//      itself, retrying with a new VMID when another client took it meanwhile;
+//   2. clone or create into the next free VMID, with the owner stamped in the description by that
+//      call itself, retrying with a new VMID when another client took it meanwhile; Proxmox
+//      reserves the VMID with a nameless placeholder config until its worker is done, and a
+//      retried Create waits for that (step 1) instead of making a second VM;
 //   3. configure: hardware, NICs, cloud-init, data disks, boot disk size; finally drop the
 //      `provisioning: pending` mark. A retry after a crash anywhere resumes at step 3.
 import {
@@ -22,26 +25,32 @@ import { hasTag, ownerDescription, ownerTag, readOwner, tagList } from './owner'
 import { readConfig, vmPath, type VmConfig, type VmResource } from './resources';
 import { needsCloudInit, type ConfigParams } from './vm-params';
 
+/** Where the VM comes from. */
+export type Origin =
+  /** A clone of a template or VM: its disks and config copied. */
+  | { kind: 'clone'; source: VmResource; linked: boolean }
+  /** A new VM (`POST /nodes/{node}/qemu`) created with these config parameters. */
+  | { kind: 'new'; params: ConfigParams };
+
 export interface ProvisionRequest {
   /** Request field holding the name, for error messages (`name`, `target_name`). */
   nameField: string;
   name: string;
   owner: Owner;
   tags: string[];
-  source: VmResource;
-  /** `/cluster/resources` as read for this request (the source was found in it). */
+  origin: Origin;
+  /** `/cluster/resources` as read for this request (a clone source was found in it). */
   guests: VmResource[];
-  linked: boolean;
   node: string;
   storage?: string;
-  /** Config parameters to apply after the clone (hardware, NICs, cloud-init). */
+  /** Config parameters to apply once the VM exists (hardware, NICs, cloud-init of a clone). */
   params: ConfigParams;
   disks: VMDisk[];
   disksField: string;
   bootSizeGiB?: number;
 }
 
-const CLONE_ATTEMPTS = 5;
+const MAKE_ATTEMPTS = 5;
 const LOCK_POLL_MS = 50;
 
 export async function provision(
@@ -54,7 +63,7 @@ export async function provision(
     if (existing.pending) await configure(pve, ctx, existing.vm, req);
     return { id: String(existing.vm.vmid) };
   }
-  const vm = await cloneWithFreshId(pve, ctx, req);
+  const vm = await makeWithFreshId(pve, ctx, req);
   await configure(pve, ctx, vm, req);
   return { id: String(vm.vmid) };
 }
@@ -99,36 +108,62 @@ function refuseWhileNamelessCreationsRun(vms: VmResource[]): void {
   }
 }
 
-async function cloneWithFreshId(
+async function makeWithFreshId(
   pve: PveContext,
   ctx: CallContext,
   req: ProvisionRequest,
 ): Promise<VmResource> {
   for (let attempt = 1; ; attempt++) {
-    const newid = Number(await pve.client.get<string | number>('/cluster/nextid', {}, ctx));
+    const vmid = Number(await pve.client.get<string | number>('/cluster/nextid', {}, ctx));
     try {
-      const upid = await pve.client.post<string>(
-        apiPath`/nodes/${req.source.node}/qemu/${req.source.vmid}/clone`,
-        {
-          newid,
-          name: req.name,
-          description: ownerDescription(req.owner, true),
-          full: !req.linked,
-          storage:
-            req.linked || !req.storage ? undefined : storageId('placement.storage', req.storage),
-          target: req.node === req.source.node ? undefined : req.node,
-        },
-        ctx,
-      );
-      ctx.log.info({ vmid: newid, source: req.source.vmid, node: req.node }, 'cloning VM');
+      const upid = await startMaking(pve, ctx, req, vmid);
       await waitForTask(pve.client, upid, ctx);
-      return { vmid: newid, node: req.node, name: req.name, type: 'qemu' };
+      return { vmid, node: req.node, name: req.name, type: 'qemu' };
     } catch (err) {
       // Another client got the same "next" VMID first; ask again.
       const taken = err instanceof PveApiError && err.code === 'ALREADY_EXISTS';
-      if (!taken || attempt >= CLONE_ATTEMPTS) throw err;
+      if (!taken || attempt >= MAKE_ATTEMPTS) throw err;
     }
   }
+}
+
+/** Starts the clone or create task of VM `vmid`; the call itself stamps the owner (pending). */
+function startMaking(
+  pve: PveContext,
+  ctx: CallContext,
+  req: ProvisionRequest,
+  vmid: number,
+): Promise<string> {
+  const { origin } = req;
+  const description = ownerDescription(req.owner, true);
+  if (origin.kind === 'new') {
+    ctx.log.info({ vmid, node: req.node }, 'creating VM');
+    return pve.client.post<string>(
+      apiPath`/nodes/${req.node}/qemu`,
+      {
+        vmid,
+        name: req.name,
+        description,
+        tags: tagList(req.owner.uid, req.tags),
+        ...origin.params,
+      },
+      ctx,
+    );
+  }
+  const { source, linked } = origin;
+  ctx.log.info({ vmid, source: source.vmid, node: req.node }, 'cloning VM');
+  return pve.client.post<string>(
+    apiPath`/nodes/${source.node}/qemu/${source.vmid}/clone`,
+    {
+      newid: vmid,
+      name: req.name,
+      description,
+      full: !linked,
+      storage: linked || !req.storage ? undefined : storageId('placement.storage', req.storage),
+      target: req.node === source.node ? undefined : req.node,
+    },
+    ctx,
+  );
 }
 
 /** The config once no task holds the VM's lock (a clone still copying disks, a resize). */
@@ -176,7 +211,7 @@ async function configure(
     await pve.client.put(vmPath(vm, '/config'), { ...params, ...done }, ctx);
     return;
   }
-  await pve.client.put(vmPath(vm, '/config'), params, ctx);
+  if (Object.keys(params).length) await pve.client.put(vmPath(vm, '/config'), params, ctx);
   await growDisks(pve, ctx, vm, disks.grow);
   await pve.client.put(vmPath(vm, '/config'), done, ctx);
 }

@@ -13,6 +13,9 @@ import {
 } from '@virtrigaud/provider-sdk';
 import {
   callContext,
+  CLOUD_IMAGE,
+  CLOUD_IMAGE_GIB,
+  INSTALLER_ISO,
   startSimulatedCluster,
   TEMPLATE_NAME,
   TEMPLATE_VMID,
@@ -309,6 +312,262 @@ describe('Create', () => {
       backend.create(ctx(), createInput(owner, { networks: [{ name: 'eth0', attachment: {} }] })),
     );
     expect(nic.message).toMatch(/^networks_json\[0\]\.proxmox\.bridge/);
+  });
+});
+
+describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu)', () => {
+  const fromImage = { source: { proxmox: { importFrom: CLOUD_IMAGE } } };
+  const fromIso = { source: { proxmox: { iso: INSTALLER_ISO } } };
+  const dhcp = {
+    name: 'eth0',
+    attachment: { proxmox: { bridge: 'vmbr0' }, ipAllocation: { type: 'DHCP' as const } },
+  };
+  const requestsSince = (seen: number) =>
+    cluster.sim.requests.slice(seen).map((r) => `${r.method} ${r.template} ${r.status}`);
+
+  it('imports the cloud image as the root disk, grown to the class size, with everything in one create call', async () => {
+    const owner = newOwner();
+    const seen = cluster.sim.requests.length;
+    const { id } = await backend.create(
+      ctx(),
+      createInput(owner, {
+        image: fromImage,
+        class: { cpu: 2, memory: '2Gi', diskDefaults: { sizeGiB: 12 } },
+        networks: [dhcp],
+        disks: [{ name: 'data', sizeGiB: 5 }],
+        userData: Buffer.from(
+          '#cloud-config\nuser: ubuntu\nssh_authorized_keys:\n  - ssh-ed25519 AAAAC3Nz test@example\n',
+        ),
+      }),
+    );
+    const config = vmOf(id).config;
+    expect(config).toMatchObject({
+      name: `tests.${owner.name}`,
+      cores: '2',
+      memory: '2048',
+      scsihw: 'virtio-scsi-single',
+      agent: '1',
+      ostype: 'l26',
+      boot: 'order=scsi0',
+      scsi0: expect.stringMatching(new RegExp(`^local-lvm:vm-${id}-disk-\\d+,size=12G$`)),
+      scsi1: expect.stringMatching(/^local-lvm:vm-\d+-disk-\d+,size=5G$/),
+      ide2: `local-lvm:vm-${id}-cloudinit,media=cdrom`,
+      ipconfig0: 'ip=dhcp',
+      ciuser: 'ubuntu',
+      sshkeys: encodeURIComponent('ssh-ed25519 AAAAC3Nz test@example'),
+      tags: `virtrigaud;virtrigaud-owner-${owner.uid};team-a`,
+    });
+    expect(config.net0).toMatch(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/);
+    expect(config.description).toContain(`virtrigaud.owner.uid: ${owner.uid}`);
+    expect(config.description).not.toContain('pending');
+    // No clone and no template involved; the imported disk (3.5 GiB) grown once, then unmarked.
+    const calls = requestsSince(seen).filter((call) => !call.includes('/tasks/'));
+    expect(calls).toEqual([
+      'GET /cluster/resources 200',
+      'GET /cluster/nextid 200',
+      'POST /nodes/{node}/qemu 200',
+      'GET /nodes/{node}/qemu/{vmid}/config 200',
+      'PUT /nodes/{node}/qemu/{vmid}/resize 200',
+      'PUT /nodes/{node}/qemu/{vmid}/config 200',
+    ]);
+  });
+
+  it('keeps the imported disk as it is when the class asks for no bigger one', async () => {
+    const { id } = await backend.create(ctx(), createInput(newOwner(), { image: fromImage }));
+    expect(vmOf(id).config.scsi0).toMatch(new RegExp(`size=${CLOUD_IMAGE_GIB}G$`));
+    expect(vmOf(id).config.description).not.toContain('pending');
+  });
+
+  it('installs from an ISO: blank root disk of the class size, ISO in the CD drive, disk first in the boot order', async () => {
+    const owner = newOwner();
+    const { id } = await backend.create(
+      ctx(),
+      createInput(owner, {
+        image: { ...fromIso, osType: 'windows' },
+        class: {
+          cpu: 4,
+          memory: '8Gi',
+          firmware: 'UEFI',
+          secureBoot: true,
+          diskDefaults: { sizeGiB: 64 },
+        },
+        networks: [{ name: 'eth0', attachment: { proxmox: { bridge: 'vmbr0' } } }],
+      }),
+    );
+    const config = vmOf(id).config;
+    expect(config).toMatchObject({
+      scsi0: expect.stringMatching(/^local-lvm:vm-\d+-disk-\d+,size=64G$/),
+      ide2: `${INSTALLER_ISO},media=cdrom`,
+      boot: 'order=scsi0;ide2',
+      bios: 'ovmf',
+      ostype: 'win11',
+      efidisk0: expect.stringMatching(
+        /^local-lvm:vm-\d+-disk-\d+,.*efitype=4m,pre-enrolled-keys=1/,
+      ),
+    });
+    // A DHCP NIC needs cloud-init's ipconfig0, so the cloud-init drive moves to ide0.
+    expect(config.ide0).toBe(`local-lvm:vm-${id}-cloudinit,media=cdrom`);
+    expect(config.description).not.toContain('pending');
+  });
+
+  it('installs from an ISO without a cloud-init drive when nothing uses cloud-init; the class default size', async () => {
+    const { id } = await backend.create(ctx(), createInput(newOwner(), { image: fromIso }));
+    const config = vmOf(id).config;
+    expect(config.scsi0).toMatch(/size=20G$/);
+    expect(Object.values(config).filter((value) => value.includes('cloudinit'))).toEqual([]);
+  });
+
+  it('is idempotent by owner uid: a retry returns the VM, finishing a setup a crash interrupted', async () => {
+    const owner = newOwner();
+    const first = await backend.create(ctx(), createInput(owner, { image: fromImage }));
+    expect((await backend.create(ctx(), createInput(owner, { image: fromImage }))).id).toBe(
+      first.id,
+    );
+    expect(vmsNamed(`tests.${owner.name}`)).toHaveLength(1);
+
+    // What a crash right after the create task leaves: stamped (by the create call), setup pending.
+    const crashed = newOwner();
+    const vmid = cluster.sim.cluster.nextId();
+    const upid = await backend.client.post<string>(
+      '/nodes/pve1/qemu',
+      {
+        vmid,
+        name: `tests.${crashed.name}`,
+        description: `virtrigaud.owner.uid: ${crashed.uid}\nvirtrigaud.provisioning: pending`,
+        scsi0: `local-lvm:0,import-from=${CLOUD_IMAGE}`,
+      },
+      ctx(),
+    );
+    await waitForTask(backend.client, upid, ctx());
+    const resumed = await backend.create(
+      ctx(),
+      createInput(crashed, {
+        image: fromImage,
+        class: { cpu: 1, memory: '1Gi', diskDefaults: { sizeGiB: 9 } },
+      }),
+    );
+    expect(resumed.id).toBe(String(vmid));
+    expect(vmOf(resumed.id).config.scsi0).toMatch(/size=9G$/);
+    expect(vmOf(resumed.id).config.description).not.toContain('pending');
+  });
+
+  it('a Create retried while Proxmox still imports the image (nameless placeholder) does not create twice', async () => {
+    const owner = newOwner();
+    cluster.sim.taskDelayMs = 300;
+    try {
+      const first = backend.create(ctx(), createInput(owner, { image: fromImage }));
+      await until(() =>
+        [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'create'),
+      );
+      const retried = await failure(
+        backend.create(ctx(), createInput(owner, { image: fromImage })),
+      );
+      expect(retried).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/retry/),
+      });
+      const { id } = await first;
+      expect((await backend.create(ctx(), createInput(owner, { image: fromImage }))).id).toBe(id);
+      expect(vmsNamed(`tests.${owner.name}`)).toHaveLength(1);
+    } finally {
+      cluster.sim.taskDelayMs = 5;
+    }
+  });
+
+  it('asks for a new VMID when another client took the one /cluster/nextid gave', async () => {
+    const owner = newOwner();
+    let taken: number | undefined;
+    cluster.sim.onAnswer = (request, data) => {
+      if (taken !== undefined || request.template !== '/cluster/nextid') return;
+      taken = Number(data);
+      cluster.sim.cluster.create(taken, 'pve2', { name: 'someone-else' });
+    };
+    const seen = cluster.sim.requests.length;
+    try {
+      const { id } = await backend.create(ctx(), createInput(owner, { image: fromIso }));
+      expect(taken).toBeDefined();
+      expect(id).not.toBe(String(taken));
+      expect(vmOf(String(taken)).config).toEqual({ name: 'someone-else' });
+      expect(vmOf(id).config.name).toBe(`tests.${owner.name}`);
+      expect(requestsSince(seen).slice(0, 5)).toEqual([
+        'GET /cluster/resources 200',
+        'GET /cluster/nextid 200',
+        'POST /nodes/{node}/qemu 500',
+        'GET /cluster/nextid 200',
+        'POST /nodes/{node}/qemu 200',
+      ]);
+    } finally {
+      cluster.sim.onAnswer = undefined;
+    }
+  });
+
+  it('names the field of bad input before calling Proxmox', async () => {
+    const owner = newOwner();
+    const seen = cluster.sim.requests.length;
+    const wrongDir = await failure(
+      backend.create(
+        ctx(),
+        createInput(owner, { image: { source: { proxmox: { importFrom: INSTALLER_ISO } } } }),
+      ),
+    );
+    expect(wrongDir).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(
+        /^image_json\.source\.proxmox\.importFrom: must look like <storage>:import\//,
+      ),
+    });
+    const injected = await failure(
+      backend.create(
+        ctx(),
+        createInput(owner, {
+          image: { source: { proxmox: { iso: `${INSTALLER_ISO},cache=unsafe` } } },
+        }),
+      ),
+    );
+    expect(injected.message).toMatch(/^image_json\.source\.proxmox\.iso: /);
+    const withoutStorage = new ProxmoxBackend(
+      cluster.backendConfig({
+        options: { ...cluster.backendConfig().options, defaults: { node: 'pve1' } },
+      }),
+    );
+    try {
+      const noStorage = await failure(
+        withoutStorage.create(ctx(), createInput(owner, { image: fromImage })),
+      );
+      expect(noStorage).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^placement\.storage: is required/),
+      });
+    } finally {
+      await withoutStorage.close();
+    }
+    expect(requestsSince(seen).filter((r) => r.startsWith('POST'))).toEqual([]);
+  });
+
+  it("reports an image or ISO missing on the storage with the task's error, and leaves no VM behind", async () => {
+    const owner = newOwner();
+    const missingImage = await failure(
+      backend.create(
+        ctx(),
+        createInput(owner, {
+          image: { source: { proxmox: { importFrom: 'local:import/gone.qcow2' } } },
+        }),
+      ),
+    );
+    expect(missingImage).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(
+        /qmcreate .* failed: unable to create VM \d+ - cannot import from 'local:import\/gone\.qcow2' - could not get size of local:import\/gone\.qcow2$/,
+      ),
+    });
+    const missingIso = await failure(
+      backend.create(
+        ctx(),
+        createInput(owner, { image: { source: { proxmox: { iso: 'local:iso/gone.iso' } } } }),
+      ),
+    );
+    expect(missingIso.message).toMatch(/volume local:iso\/gone\.iso does not exist$/);
+    expect(vmsNamed(`tests.${owner.name}`)).toEqual([]);
   });
 });
 

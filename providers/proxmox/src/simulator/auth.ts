@@ -2,7 +2,7 @@
 // <secret>`, or a ticket (`PVEAuthCookie` cookie) from `POST /access/ticket` that expires after its
 // lifetime (2 h in Proxmox) and needs the `CSRFPreventionToken` header on every write.
 import { randomBytes } from 'node:crypto';
-import { PveError } from './cluster';
+import { PveError } from './pve-error';
 
 export interface SimToken {
   /** `user@realm!tokenid` */

@@ -1,6 +1,8 @@
 // The simulated cluster: nodes, storages, QEMU VMs (configs as Proxmox stores them: key → string,
 // property strings included), power states, snapshots and the errors Proxmox raises for them.
 // Messages are Proxmox's own, so the provider's error handling meets the real wording.
+import { DISK_KEY, NEW_DISK, parseDrive, printDrive } from './drives';
+import { PveError } from './pve-error';
 
 export interface Snapshot {
   name: string;
@@ -30,28 +32,23 @@ export interface SeedVm {
   template?: boolean;
 }
 
-/** An error Proxmox reports with an HTTP status and its message in the reason phrase. */
-export class PveError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors?: Record<string, string>,
-  ) {
-    super(message);
-  }
-}
-
-export const DISK_KEY = /^(ide|sata|scsi|virtio)\d+$/;
-
 export class Cluster {
   readonly vms = new Map<number, Vm>();
   private nextDiskNumber = new Map<number, number>();
+
+  /**
+   * Files on the storages that are no VM disks, by volume id, with their size in GiB: ISO images
+   * (`local:iso/x.iso`) and disk images to import (`local:import/x.qcow2`).
+   */
+  readonly files: Map<string, number>;
 
   constructor(
     readonly nodes: string[],
     readonly storages: string[],
     seed: SeedVm[] = [],
+    files: Record<string, number> = {},
   ) {
+    this.files = new Map(Object.entries(files));
     for (const vm of seed) {
       const config = { ...vm.config, ...(vm.template ? { template: '1' } : {}) };
       this.vms.set(vm.vmid, {
@@ -131,15 +128,31 @@ export class Cluster {
     }
   }
 
+  /**
+   * A drive as stored after the API call's work: new volumes allocated (`<storage>:<GiB>`), an
+   * image file copied into a new volume of its size (`<storage>:0,import-from=<file>`), the
+   * cloud-init drive created, and a missing ISO or import source refused as the worker does.
+   */
   private drive(vmid: number, value: string): string {
-    const [file, ...options] = value.split(',');
+    const { file, options } = parseDrive(value);
     const [storage, volume] = file.split(':');
+    const source = options['import-from'];
+    if (source !== undefined) {
+      const size = this.files.get(source);
+      if (size === undefined)
+        throw new PveError(500, `cannot import from '${source}' - could not get size of ${source}`);
+      delete options['import-from'];
+      return printDrive({ file: this.allocateVolume(vmid, storage, String(size)), options });
+    }
     if (volume === 'cloudinit') {
       this.requireStorage(storage);
-      return [`${storage}:vm-${vmid}-cloudinit`, 'media=cdrom', ...options].join(',');
+      return printDrive({ file: `${storage}:vm-${vmid}-cloudinit,media=cdrom`, options });
     }
-    if (volume !== undefined && /^\d+(\.\d+)?$/.test(volume)) {
-      return [this.allocateVolume(vmid, storage, volume), ...options].join(',');
+    if (NEW_DISK.test(file)) {
+      return printDrive({ file: this.allocateVolume(vmid, storage, volume), options });
+    }
+    if (options.media === 'cdrom' && volume !== undefined && !this.files.has(file)) {
+      throw new PveError(500, `volume ${file} does not exist`);
     }
     return value;
   }

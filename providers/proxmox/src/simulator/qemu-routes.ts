@@ -1,7 +1,9 @@
 // The QEMU endpoints the simulator models: create, clone, config, power, resize, snapshots, guest
 // agent and destroy. Each handler gets parameters that already passed schema verification and
 // answers what Proxmox answers (data, a task UPID, or a PveError with Proxmox's message).
-import { DISK_KEY, PveError, driveSizeGiB, withDriveSize, type Snapshot, type Vm } from './cluster';
+import { driveSizeGiB, withDriveSize, type Snapshot, type Vm } from './cluster';
+import { DISK_KEY, checkDriveParams } from './drives';
+import { PveError } from './pve-error';
 import type { Route, RouteContext } from './routes';
 
 const NOT_CONFIG = new Set([
@@ -91,15 +93,25 @@ function assignMacs(vm: Vm): void {
 function create(c: RouteContext): string {
   const { cluster, params } = c;
   cluster.requireNode(params.node);
+  checkDriveParams(params);
   const vmid = Number(params.vmid);
   cluster.requireFree(vmid);
+  // Like qemu-server: a config holding only the lock reserves the VMID; the worker writes the
+  // real config once the disks exist (imports copied), and removes the config if it fails.
   const vm = cluster.create(vmid, params.node, { lock: 'create' });
-  return c.tasks.start(params.node, 'qmcreate', String(vmid), c.user, () => {
-    cluster.applyConfig(vm, configChanges(params), []);
+  const build = () => {
+    try {
+      cluster.applyConfig(vm, configChanges(params), []);
+    } catch (err) {
+      throw new Error(`unable to create VM ${vmid} - ${(err as Error).message}`);
+    }
     assignMacs(vm);
     delete vm.config.lock;
     if (params.start === '1') setRunning(vm, true);
-  });
+  };
+  return c.tasks.start(params.node, 'qmcreate', String(vmid), c.user, build, () =>
+    cluster.vms.delete(vmid),
+  );
 }
 
 function clone(c: RouteContext): string {
@@ -159,6 +171,7 @@ function configDigest(vm: Vm): string {
 
 function updateConfig(c: RouteContext): null {
   const vm = c.cluster.vm(c.params.node, c.params.vmid);
+  checkDriveParams(c.params);
   c.cluster.requireUnlocked(vm);
   c.cluster.applyConfig(vm, configChanges(c.params), deletedKeys(c.params));
   assignMacs(vm);
@@ -167,6 +180,7 @@ function updateConfig(c: RouteContext): null {
 
 function updateConfigAsync(c: RouteContext): string {
   const vm = c.cluster.vm(c.params.node, c.params.vmid);
+  checkDriveParams(c.params);
   c.cluster.requireUnlocked(vm);
   return c.tasks.start(vm.node, 'qmconfig', String(vm.vmid), c.user, () => {
     c.cluster.applyConfig(vm, configChanges(c.params), deletedKeys(c.params));

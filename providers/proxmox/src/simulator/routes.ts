@@ -1,6 +1,7 @@
 // The cluster-wide endpoints the simulator models (version, nextid, resources, nodes, task
 // status) and the route table type shared with the QEMU endpoints.
-import { PveError, type Cluster, type Vm } from './cluster';
+import type { Cluster, Vm } from './cluster';
+import { PveError } from './pve-error';
 import type { TaskList } from './tasks';
 
 export interface RouteContext {

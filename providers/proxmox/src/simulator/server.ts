@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiSchema, type Endpoint, type ParamSchema } from './api-schema';
 import { Authenticator, type Caller, type SimToken, type SimUser } from './auth';
-import { Cluster, PveError, type SeedVm } from './cluster';
+import { Cluster, type SeedVm } from './cluster';
+import { PveError } from './pve-error';
 import { propertySchema, verifyParameters, type RawParams } from './parameters';
 import { QEMU_ROUTES } from './qemu-routes';
 import { CLUSTER_ROUTES, type Route } from './routes';
@@ -24,6 +25,8 @@ export interface SimulatorOptions {
   storages?: string[];
   /** VMs and templates present at start. */
   vms?: SeedVm[];
+  /** ISO images and disk images to import on the storages: volume id → size in GiB. */
+  files?: Record<string, number>;
   tokens?: SimToken[];
   users?: SimUser[];
   /** How long each task runs (default 20 ms). */
@@ -56,6 +59,11 @@ export class ProxmoxSimulator {
   readonly auth: Authenticator;
   taskDelayMs: number;
   responseDelayMs: number;
+  /**
+   * Called with every successful request and its answer before the answer is sent, so a test can
+   * act as another client between two calls of the provider (take the VMID it was just given).
+   */
+  onAnswer?: (request: RecordedRequest, data: unknown) => void;
   private readonly schema: ApiSchema;
   private readonly configSchema: Record<string, ParamSchema>;
   private server?: https.Server;
@@ -69,6 +77,7 @@ export class ProxmoxSimulator {
       options.nodes ?? ['pve1'],
       options.storages ?? ['local-lvm'],
       options.vms,
+      options.files,
     );
     this.taskDelayMs = options.taskDelayMs ?? 20;
     this.responseDelayMs = options.responseDelayMs ?? 0;
@@ -110,7 +119,9 @@ export class ProxmoxSimulator {
     try {
       const params = parseParams(url, await readBody(req), req.headers['content-type']);
       record.parameterNames = Object.keys(params);
-      body = { data: await this.dispatch(method, url.pathname, params, req, record) };
+      const data = await this.dispatch(method, url.pathname, params, req, record);
+      this.onAnswer?.(record, data);
+      body = { data };
     } catch (err) {
       const error = err instanceof PveError ? err : new PveError(500, (err as Error).message);
       status = error.status;

@@ -2,7 +2,8 @@
 // (`UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`). A task finishes once its delay
 // has passed, checked whenever the simulator handles a request (no timers to clean up, and time
 // only moves for the tests that wait on it). Its effect runs at the end, as in Proxmox, where the
-// worker does the work; an effect that throws ends the task with that message as exit status.
+// worker does the work; an effect that throws ends the task with that message as exit status, and
+// then the task's cleanup runs (a failed create removes the VM's config, as qemu-server does).
 export interface Task {
   upid: string;
   node: string;
@@ -20,6 +21,7 @@ interface PendingTask {
   task: Task;
   finishAt: number;
   effect: () => void;
+  cleanup?: () => void;
 }
 
 const hex = (value: number) => value.toString(16).toUpperCase().padStart(8, '0');
@@ -37,7 +39,14 @@ export class TaskList {
     this.failures.set(type, exitstatus);
   }
 
-  start(node: string, type: string, id: string, user: string, effect: () => void): string {
+  start(
+    node: string,
+    type: string,
+    id: string,
+    user: string,
+    effect: () => void,
+    cleanup?: () => void,
+  ): string {
     const pid = this.nextPid++;
     const starttime = Math.floor(Date.now() / 1000);
     const pstart = pid * 7;
@@ -51,7 +60,7 @@ export class TaskList {
           throw new Error(failure);
         }
       : effect;
-    this.pending.push({ task, finishAt: Date.now() + this.delayMs(), effect: run });
+    this.pending.push({ task, finishAt: Date.now() + this.delayMs(), effect: run, cleanup });
     return upid;
   }
 
@@ -59,12 +68,13 @@ export class TaskList {
   settle(): void {
     const now = Date.now();
     while (this.pending.length && this.pending[0].finishAt <= now) {
-      const { task, effect } = this.pending.shift()!;
+      const { task, effect, cleanup } = this.pending.shift()!;
       try {
         effect();
         task.exitstatus = 'OK';
       } catch (err) {
         task.exitstatus = (err as Error).message;
+        cleanup?.();
       }
       task.status = 'stopped';
     }

@@ -1,4 +1,5 @@
-// A ready-to-use simulated Proxmox cluster for tests and benchmarks: two nodes, one storage, an
+// A ready-to-use simulated Proxmox cluster for tests and benchmarks: two nodes, the storages
+// `local-lvm` (VM disks) and `local` (an Ubuntu cloud image to import and an installer ISO), an
 // Ubuntu cloud-init template (VMID 9000), a privileged API token, a read-only token and a
 // password user, all behind HTTPS with a fresh self-signed certificate.
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,9 @@ export const TEMPLATE_NAME = 'ubuntu-2404-cloud';
 export const TOKEN_ID = 'virtrigaud@pve!provider';
 export const READONLY_TOKEN_ID = 'auditor@pve!readonly';
 export const USERNAME = 'virtrigaud@pve';
+export const CLOUD_IMAGE = 'local:import/noble-server-cloudimg-amd64.qcow2';
+export const CLOUD_IMAGE_GIB = 3.5;
+export const INSTALLER_ISO = 'local:iso/ubuntu-24.04.3-live-server-amd64.iso';
 
 export interface SimulatedCluster {
   sim: ProxmoxSimulator;
@@ -36,7 +40,8 @@ export async function startSimulatedCluster(
   const sim = await ProxmoxSimulator.start({
     tls: { cert: certificate.cert, key: certificate.key },
     nodes: ['pve1', 'pve2'],
-    storages: ['local-lvm'],
+    storages: ['local-lvm', 'local'],
+    files: { [CLOUD_IMAGE]: CLOUD_IMAGE_GIB, [INSTALLER_ISO]: 3 },
     tokens: [
       { id: TOKEN_ID, secret: tokenSecret },
       { id: READONLY_TOKEN_ID, secret: readonlyTokenSecret, privileged: false },
