@@ -1,5 +1,6 @@
-// The provider conformance suite over real gRPC against the Proxmox provider on the simulator,
-// plus its slow-hypervisor check against a second simulator that answers every request late.
+// The provider conformance suite over real gRPC against the Proxmox provider on the simulator:
+// once with VMs cloned from a template (plus the slow-hypervisor check against a second simulator
+// that answers every request late), once with VMs created from scratch from a cloud image.
 // The simulator checks every request against the official API schema; the last check proves no
 // request of the whole suite was refused by that check or reached an endpoint it does not model.
 import { describeConformance } from '@virtrigaud/provider-conformance';
@@ -7,7 +8,12 @@ import { startProviderServer } from '@virtrigaud/provider-sdk';
 import { createProxmoxBackend } from './backend/proxmox-backend';
 import { PveClient } from './client/pve-client';
 import type { RecordedRequest } from './simulator/server';
-import { startSimulatedCluster, TEMPLATE_VMID, type SimulatedCluster } from './testing/fixture';
+import {
+  CLOUD_IMAGE,
+  startSimulatedCluster,
+  TEMPLATE_VMID,
+  type SimulatedCluster,
+} from './testing/fixture';
 
 const SLOW_MS = 2_000;
 let cluster: SimulatedCluster;
@@ -44,31 +50,36 @@ async function startProvider(simulated: SimulatedCluster) {
   return { address: server.address, metricsUrl: server.metricsUrl, stop: () => server.stop() };
 }
 
+const fixtures = {
+  class: { cpu: 1, memory: '512Mi', diskDefaults: { sizeGiB: 8 } },
+  networks: [
+    {
+      name: 'eth0',
+      attachment: { proxmox: { bridge: 'vmbr0' }, ipAllocation: { type: 'DHCP' as const } },
+    },
+  ],
+  disks: [{ name: 'data', sizeGiB: 1 }],
+  placement: {},
+};
+const expectCapabilities = {
+  supportsReconfigureOnline: true,
+  supportsDiskExpansionOnline: true,
+  supportsSnapshots: true,
+  supportsMemorySnapshots: true,
+  supportsLinkedClones: true,
+  supportsImageImport: false,
+  supportedDiskTypes: ['raw', 'qcow2'],
+  supportedNetworkTypes: ['virtio', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3'],
+};
+
 describeConformance('proxmox on the schema-validating simulator', {
   start: () => startProvider(cluster),
   fixtures: {
-    class: { cpu: 1, memory: '512Mi', diskDefaults: { sizeGiB: 8 } },
+    ...fixtures,
     image: { source: { proxmox: { templateID: TEMPLATE_VMID } } },
-    networks: [
-      {
-        name: 'eth0',
-        attachment: { proxmox: { bridge: 'vmbr0' }, ipAllocation: { type: 'DHCP' } },
-      },
-    ],
-    disks: [{ name: 'data', sizeGiB: 1 }],
-    placement: {},
     namePrefix: 'conformance',
   },
-  expectCapabilities: {
-    supportsReconfigureOnline: true,
-    supportsDiskExpansionOnline: true,
-    supportsSnapshots: true,
-    supportsMemorySnapshots: true,
-    supportsLinkedClones: true,
-    supportsImageImport: false,
-    supportedDiskTypes: ['raw', 'qcow2'],
-    supportedNetworkTypes: ['virtio', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3'],
-  },
+  expectCapabilities,
   taskTimeoutMs: 20_000,
   startSlow: async () => {
     const slow = await startSimulatedCluster({ responseDelayMs: SLOW_MS });
@@ -84,6 +95,17 @@ describeConformance('proxmox on the schema-validating simulator', {
   },
 });
 
+describeConformance('proxmox on the simulator, VMs created from a cloud image', {
+  start: () => startProvider(cluster),
+  fixtures: {
+    ...fixtures,
+    image: { source: { proxmox: { importFrom: CLOUD_IMAGE } } },
+    namePrefix: 'conformance-import',
+  },
+  expectCapabilities,
+  taskTimeoutMs: 20_000,
+});
+
 describe('simulator fidelity during the conformance suite', () => {
   it('every request the provider made matched a schema endpoint, passed parameter verification and was modeled', () => {
     const requests = cluster.sim.requests;
@@ -92,6 +114,7 @@ describe('simulator fidelity during the conformance suite', () => {
     const used = new Set(requests.map((r) => `${r.method} ${r.template}`));
     expect([...used]).toEqual(
       expect.arrayContaining([
+        'POST /nodes/{node}/qemu',
         'POST /nodes/{node}/qemu/{vmid}/clone',
         'GET /nodes/{node}/tasks/{upid}/status',
         'PUT /nodes/{node}/qemu/{vmid}/config',

@@ -2,6 +2,9 @@
 // codes, token/ticket/CSRF checks, UPIDs, and 501 for what it does not model.
 import https from 'node:https';
 import {
+  CLOUD_IMAGE,
+  CLOUD_IMAGE_GIB,
+  INSTALLER_ISO,
   startSimulatedCluster,
   TOKEN_ID,
   USERNAME,
@@ -190,6 +193,50 @@ describe('Proxmox simulator over HTTPS', () => {
       status: 500,
       reason: "unable to create VM 4242 - VM 4242 already exists on node 'pve1'",
     });
+  });
+
+  it('imports a disk image into a new volume of its size (import-from) and mounts an ISO', async () => {
+    const form = new URLSearchParams({
+      vmid: '4343',
+      scsi0: `local-lvm:0,import-from=${CLOUD_IMAGE},discard=on`,
+      ide2: `${INSTALLER_ISO},media=cdrom`,
+    });
+    const create = await call('POST', '/nodes/pve1/qemu', { headers: token(), form: `${form}` });
+    await untilTaskDone(create.body.data as string);
+    expect(cluster.sim.cluster.vms.get(4343)?.config).toEqual({
+      scsi0: `local-lvm:vm-4343-disk-0,size=${CLOUD_IMAGE_GIB}G,discard=on`,
+      ide2: `${INSTALLER_ISO},media=cdrom`,
+    });
+  });
+
+  it('refuses drives as qemu-server does before it starts a worker: 400 naming each drive', async () => {
+    const form = new URLSearchParams({
+      vmid: '4344',
+      scsi0: `local-lvm:8,import-from=${CLOUD_IMAGE}`,
+      scsi1: `local-lvm:0,import-from=${INSTALLER_ISO}`,
+      ide2: INSTALLER_ISO,
+    });
+    const answer = await call('POST', '/nodes/pve1/qemu', { headers: token(), form: `${form}` });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: {
+        errors: {
+          scsi0: "'import-from' requires special syntax - use <storage ID>:0,import-from=<source>",
+          scsi1: `${INSTALLER_ISO} has wrong type 'iso' - needs to be 'images' or 'import'`,
+          ide2: "explicit 'media=cdrom' is required for iso images",
+        },
+      },
+    });
+    // An option the drive schema lacks is refused by the schema itself, before those checks.
+    const unknown = await call('POST', '/nodes/pve1/qemu', {
+      headers: token(),
+      form: `vmid=4344&scsi0=${encodeURIComponent(`local-lvm:0,import-from=${CLOUD_IMAGE},speed=9`)}`,
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({
+      scsi0: "invalid format - unknown property 'speed'",
+    });
+    expect(cluster.sim.cluster.vms.has(4344)).toBe(false);
   });
 
   it('answers 501 for methods Proxmox lacks and for endpoints the simulator does not model', async () => {
