@@ -1,0 +1,156 @@
+// Manager high availability: two virtrigaud-manager processes with --leader-elect (the shipped
+// Lease timings: 15 s duration, 2 s retry). Only the leader reconciles; the leader is SIGKILLed
+// (no lease release, like a crashed pod) in the middle of 50 VM creates; the standby takes over
+// within the Lease duration and finishes: exactly 50 VMs on the hypervisor, all Running.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { VirtualMachineStatus } from '@virtrigaud/api';
+import { DEFAULT_MANAGER_OPTIONS } from '../src/manager';
+import { Resources } from '../src/kube/resources';
+import type { KubeObject } from '../src/kube/types';
+import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { ManagerProcess } from './support/manager-process';
+import {
+  NAMESPACE,
+  applyReplicatedMock,
+  hypervisorVMs,
+  virtualMachine,
+} from './support/provider-replicas';
+
+jest.setTimeout(120_000);
+
+const PROVIDER = 'ha';
+const VMS = 50;
+type VM = KubeObject & { status?: VirtualMachineStatus };
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-leader-election-'));
+const stateDir = path.join(tmp, 'hypervisor');
+let cluster: TestCluster;
+let managers: ManagerProcess[] = [];
+
+/** Where a manager process serves /metrics (it logs the bound address at start). */
+function metricsAddress(manager: ManagerProcess): Promise<string> {
+  return eventually('the manager metrics address', () => {
+    const line = manager
+      .log()
+      .split('\n')
+      .find((l) => l.includes('"servers listening"'));
+    return line && (JSON.parse(line) as { metrics: string }).metrics;
+  });
+}
+
+/** Sum of a metric's samples on a manager's /metrics (0 when absent). */
+async function metric(manager: ManagerProcess, name: string): Promise<number> {
+  const text = await (await fetch(`http://${await metricsAddress(manager)}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+type Lease = KubeObject & {
+  spec: { renewTime: string; acquireTime: string; leaseTransitions: number };
+};
+
+async function lease(): Promise<Lease> {
+  return (await cluster.client.get<Lease>(Resources.Lease, NAMESPACE, 'virtrigaud-manager'))!;
+}
+
+const isLeader = async (manager: ManagerProcess) =>
+  (await metric(manager, 'virtrigaud_leader')) === 1;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({
+    kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
+  });
+  const flags = [
+    '--leader-elect',
+    `--leader-election-namespace=${NAMESPACE}`,
+    '--service-address-source=endpoint-slices',
+    '--metrics-addr=127.0.0.1:0',
+    '--log-level=info',
+  ];
+  managers = [0, 1].map(() => ManagerProcess.start(cluster.kubeconfigPath, flags));
+  await Promise.all(managers.map(metricsAddress));
+  await applyReplicatedMock(cluster.client, {
+    name: PROVIDER,
+    replicas: 2,
+    stateDir,
+    taskLatency: '300ms',
+  });
+});
+
+afterAll(async () => {
+  // SIGKILL: a standby left running is as good as stopped for the test; the lease dies with it.
+  await Promise.all(managers.map((m) => m.kill()));
+  await cluster?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function vms(): Promise<VM[]> {
+  return (await cluster.client.list<VM>(Resources.VirtualMachine, NAMESPACE)).items;
+}
+
+it('hands over within the Lease duration when the leader dies mid-way: exactly 50 VMs', async () => {
+  const leader = await eventually('a leader', async () => {
+    const leading = await Promise.all(managers.map(isLeader));
+    return leading.filter(Boolean).length === 1 ? managers[leading.indexOf(true)] : undefined;
+  });
+  const standby = managers.find((m) => m !== leader)!;
+
+  await Promise.all(
+    Array.from({ length: VMS }, (_, i) =>
+      cluster.client.create(Resources.VirtualMachine, virtualMachine(`ha-${i}`, PROVIDER)),
+    ),
+  );
+  const atKill = await eventually(
+    'the leader in the middle of the creates',
+    async () => {
+      const current = await vms();
+      return current.filter((vm) => vm.status?.id).length >= 10 ? current : undefined;
+    },
+    60_000,
+  );
+  // Only the leader reconciles; the standby's caches are warm but its controllers never ran.
+  expect(await metric(leader, 'virtrigaud_reconcile_total')).toBeGreaterThan(0);
+  expect(await metric(standby, 'virtrigaud_reconcile_total')).toBe(0);
+
+  const killedAt = Date.now();
+  await leader.kill();
+  const lastRenew = Date.parse((await lease()).spec.renewTime);
+  await eventually('the standby leading', () => isLeader(standby), 30_000, 10);
+  const handoverMs = Date.now() - killedAt;
+  const taken = await lease();
+  expect(taken.spec.leaseTransitions).toBe(1);
+  console.log(
+    `lease taken over ${Date.parse(taken.spec.acquireTime) - lastRenew} ms after the dead leader's last renewal`,
+  );
+  console.log(
+    `leader handover after SIGKILL: ${handoverMs} ms (lease ${DEFAULT_MANAGER_OPTIONS.leaseDurationMs} ms, ` +
+      `retry ${DEFAULT_MANAGER_OPTIONS.retryPeriodMs} ms); ${atKill.filter((vm) => vm.status?.phase === 'Running').length}/${VMS} VMs Running at the kill`,
+  );
+  // client-go's rule: a standby takes a lease that has not been renewed for leaseDuration as seen
+  // on its own clock, checking every retryPeriod.
+  expect(handoverMs).toBeLessThan(
+    DEFAULT_MANAGER_OPTIONS.leaseDurationMs + DEFAULT_MANAGER_OPTIONS.retryPeriodMs,
+  );
+  expect(atKill.filter((vm) => vm.status?.phase === 'Running').length).toBeLessThan(VMS);
+
+  const settled = await eventually(
+    'all 50 VMs Running',
+    async () => {
+      const current = await vms();
+      return current.filter((vm) => vm.status?.phase === 'Running').length === VMS
+        ? current
+        : undefined;
+    },
+    60_000,
+  );
+  const onHypervisor = hypervisorVMs(stateDir);
+  expect(onHypervisor).toHaveLength(VMS);
+  expect(onHypervisor.map((vm) => vm.owner.uid).sort()).toEqual(
+    settled.map((vm) => vm.metadata.uid).sort(),
+  );
+  expect(new Set(settled.map((vm) => vm.status?.id)).size).toBe(VMS);
+});
