@@ -62,8 +62,13 @@ export async function createVm(
   const source = input.image.source.proxmox;
   if (!source)
     throw invalidArgument('image_json.source.proxmox', 'is required by a Proxmox provider');
-  const guests = await qemuResources(pve, ctx);
   const storage = input.placement.storage ?? pve.defaults.storage;
+  // Checked before any Proxmox call: everything a new VM is made of, and where it goes.
+  const newVm = isNewVmSource(source) ? newVmParams(input, source, storage, params) : undefined;
+  const newVmNode = input.placement.node ?? input.targetHostId ?? source.node ?? pve.defaults.node;
+  if (newVm && !newVmNode)
+    throw invalidArgument('placement.node', 'is required (or set the Provider default node)');
+  const guests = await qemuResources(pve, ctx);
   const common: Omit<ProvisionRequest, 'origin' | 'node' | 'params'> = {
     guests,
     nameField: 'name',
@@ -75,14 +80,11 @@ export async function createVm(
     disksField: 'disks_json',
     bootSizeGiB: input.class.diskDefaults?.sizeGiB,
   };
-  if (isNewVmSource(source)) {
-    const node = input.placement.node ?? input.targetHostId ?? source.node ?? pve.defaults.node;
-    if (!node)
-      throw invalidArgument('placement.node', 'is required (or set the Provider default node)');
+  if (newVm && newVmNode) {
     return provision(pve, ctx, {
       ...common,
-      origin: { kind: 'new', params: newVmParams(input, source, storage, params) },
-      node,
+      origin: { kind: 'new', params: newVm },
+      node: newVmNode,
       params: {},
     });
   }

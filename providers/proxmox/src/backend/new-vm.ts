@@ -19,7 +19,7 @@ import { needsCloudInit, type ConfigParams } from './vm-params';
 type ProxmoxSource = NonNullable<CreateInput['image']['source']['proxmox']>;
 
 /** The boot disk size of an ISO install when the class has none (the VMClass API's default). */
-export const DEFAULT_BOOT_DISK_GIB = 20;
+const DEFAULT_BOOT_DISK_GIB = 20;
 
 const SOURCE_FIELDS = VMImageSpecSchema.properties.source.properties.proxmox.properties;
 // The VMImage API's own patterns, checked again: the values go into property strings, where a

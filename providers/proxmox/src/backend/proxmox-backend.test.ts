@@ -525,23 +525,28 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
       ),
     );
     expect(injected.message).toMatch(/^image_json\.source\.proxmox\.iso: /);
-    const withoutStorage = new ProxmoxBackend(
-      cluster.backendConfig({
-        options: { ...cluster.backendConfig().options, defaults: { node: 'pve1' } },
-      }),
+    const withoutDefaults = new ProxmoxBackend(
+      cluster.backendConfig({ options: { ...cluster.backendConfig().options, defaults: {} } }),
     );
     try {
       const noStorage = await failure(
-        withoutStorage.create(ctx(), createInput(owner, { image: fromImage })),
+        withoutDefaults.create(ctx(), createInput(owner, { image: fromImage })),
       );
       expect(noStorage).toMatchObject({
         code: 'INVALID_ARGUMENT',
         message: expect.stringMatching(/^placement\.storage: is required/),
       });
+      const noNode = await failure(
+        withoutDefaults.create(
+          ctx(),
+          createInput(owner, { image: fromIso, placement: { storage: 'local-lvm' } }),
+        ),
+      );
+      expect(noNode.message).toMatch(/^placement\.node: is required/);
     } finally {
-      await withoutStorage.close();
+      await withoutDefaults.close();
     }
-    expect(requestsSince(seen).filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(requestsSince(seen)).toEqual([]);
   });
 
   it("reports an image or ISO missing on the storage with the task's error, and leaves no VM behind", async () => {
