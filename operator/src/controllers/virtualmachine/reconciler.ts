@@ -262,12 +262,16 @@ export class VirtualMachineReconciler implements Reconciler {
     });
     const on = op === PowerOp.POWER_OP_ON;
     const reason = on ? 'PoweringOn' : 'PoweringOff';
-    this.event(
-      vm,
-      'Normal',
-      reason,
-      on ? 'powering the VM on' : `powering the VM off (spec.powerState ${vm.spec.powerState})`,
-    );
+    // The first power-on of a new VM is the last step of provisioning: its Created and Running
+    // events tell that story (and every event is an API write). Later power changes get one.
+    if (status.phase !== 'Provisioning') {
+      this.event(
+        vm,
+        'Normal',
+        reason,
+        on ? 'powering the VM on' : `powering the VM off (spec.powerState ${vm.spec.powerState})`,
+      );
+    }
     return this.startTask(vm, status, task.task?.id, reason, on ? 'powering on' : 'powering off');
   }
 
