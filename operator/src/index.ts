@@ -16,6 +16,9 @@ export {
   DEVCLUSTER_ADDRESSES_ANNOTATION,
 } from './grpc/address-resolver';
 export type { ServiceAddressResolver } from './grpc/address-resolver';
+export { ProviderGateway } from './grpc/provider-gateway';
+export type { ProviderEndpoint } from './grpc/provider-gateway';
+export { ManagerMetrics } from './observability/metrics';
 export { renderProvider, configChecksum, RESERVED_ENV } from './controllers/provider/render';
 export * from './controllers/provider/constants';
 export { FINALIZER } from './controllers/object-writes';
