@@ -3,7 +3,7 @@
 // undici (the library's HTTP stack) carries it. One generic client serves every resource type, so
 // informers, controllers and tests share the same request path and the same request metrics.
 import { HttpMethod, KubeConfig, RequestContext, Watch } from './client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { KubeApiError } from './errors';
 import { resourcePath, type ResourceType } from './resources';
 import type { KubeList, KubeObject } from './types';
@@ -176,16 +176,18 @@ export class KubeClient {
     const started = performance.now();
     let status = 0;
     try {
-      const response = await fetch(url, {
-        method,
+      // undici's request() rather than fetch(): the same HTTP stack without WHATWG streams and
+      // Request/Response objects (fetch was ~20% of the manager's CPU in the benchmark profile).
+      const response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         dispatcher: this.sharedDispatcher(context),
       });
-      status = response.status;
-      const text = await response.text();
+      status = response.statusCode;
+      const text = await response.body.text();
       const parsed = text ? JSON.parse(text) : undefined;
-      if (!response.ok) throw apiError(response.status, parsed, `${method} ${path}`);
+      if (status < 200 || status >= 300) throw apiError(status, parsed, `${method} ${path}`);
       return parsed as T;
     } finally {
       this.observe(verb, type.plural, status, (performance.now() - started) / 1000);

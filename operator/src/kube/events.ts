@@ -1,6 +1,6 @@
 // Records core/v1 Events for significant transitions. The same (object, reason, message) is not
 // repeated within a window: a requeue loop must not flood the API (and every event is a write).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { KubeClient } from './client';
@@ -29,7 +29,7 @@ export class KubeEventRecorder implements EventRecorder {
   record(obj: KubeObject, type: EventType, reason: string, message: string): void {
     const { namespace, name, uid } = obj.metadata;
     if (!namespace || !name) return;
-    const fingerprint = `${uid}\u0000${reason}\u0000${message}`;
+    const fingerprint = digest(`${uid}\u0000${reason}\u0000${message}`);
     const now = Date.now();
     const last = this.recent.get(fingerprint);
     if (last !== undefined && now - last < DEDUP_WINDOW_MS) return;
@@ -69,4 +69,12 @@ export class KubeEventRecorder implements EventRecorder {
     const oldest = this.recent.keys().next().value;
     if (oldest !== undefined) this.recent.delete(oldest);
   }
+}
+
+/**
+ * A fixed-size stand-in for an (object, reason, message) triple: kept for every recent event, the
+ * triple itself would hold the uid and message strings of 10,000s of objects.
+ */
+function digest(fingerprint: string): string {
+  return createHash('sha256').update(fingerprint).digest('base64url');
 }
