@@ -14,7 +14,7 @@
 // writes the manager needs for a VM to go from nothing to Running (FLOOR_WRITES), with no gRPC,
 // no cache and no work queue in between.
 import { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -35,6 +35,8 @@ const CREATE_CONCURRENCY = Number(process.env.CREATE_CONCURRENCY ?? 50);
 // The heap limits the manager image sets in NODE_OPTIONS (operator/Dockerfile).
 const MANAGER_NODE_OPTIONS =
   process.env.MANAGER_NODE_OPTIONS ?? '--max-old-space-size=160 --max-semi-space-size=2';
+/** Set to write a heap snapshot of the manager with the full cache into the current directory. */
+const HEAP_SNAPSHOT = Boolean(process.env.MANAGER_HEAP_SNAPSHOT);
 const TARGETS = { floorRatio: 1.5, writesPerVM: 6, rssBytes: 200e6 };
 const NAMESPACE = 'bench';
 const FLOOR_NAMESPACE = 'bench-floor';
@@ -163,6 +165,7 @@ try {
   const full = await settledMetrics(metricsAddress);
   const memoryFull = { ...residentMemory(manager.child.pid!), ...heapOf(full) };
   running.stop();
+  if (HEAP_SNAPSHOT) await heapSnapshot(manager.child.pid!);
 
   report({
     seconds,
@@ -321,6 +324,31 @@ async function providerReady(client: InstanceType<typeof KubeClient>, name: stri
   );
 }
 
+/** Signals the manager to write a heap snapshot and waits until the file is complete. */
+async function heapSnapshot(pid: number) {
+  const written = () => readdirSync('.').filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(written());
+  process.kill(pid, 'SIGUSR2');
+  const file = await until(
+    'the heap snapshot',
+    async () => written().find((f) => !before.has(f)),
+    120_000,
+  );
+  // The file is written incrementally; it is complete once its size stops changing.
+  let size = -1;
+  await until(
+    'the heap snapshot to be complete',
+    async () => {
+      const now = statSync(file).size;
+      const done = now === size && now > 0;
+      size = now;
+      return done ? true : undefined;
+    },
+    120_000,
+  );
+  console.log(`manager heap snapshot: ${path.resolve(file)}`);
+}
+
 /** CPU seconds used from now on by this process, the given processes and their children. */
 function cpuMeter(...pids: number[]): () => Record<string, number> {
   const sample = () => {
@@ -348,6 +376,7 @@ function startManager() {
   return startNode(
     [
       ...MANAGER_NODE_OPTIONS.split(' ').filter(Boolean),
+      ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []),
       path.join(here, '..', 'dist', 'main.js'),
       `--kubeconfig=${kubeconfigPath}`,
       '--metrics-addr=127.0.0.1:0',
