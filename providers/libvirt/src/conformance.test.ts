@@ -42,7 +42,7 @@ describeConformance('libvirt on a real libvirtd', {
     supportsDiskExpansionOnline: true,
     supportsSnapshots: true,
     supportsMemorySnapshots: true,
-    supportsLinkedClones: false,
+    supportsLinkedClones: true,
     supportsImageImport: true,
     supportedDiskTypes: ['qcow2', 'raw'],
     supportedNetworkTypes: ['network', 'bridge', 'user'],

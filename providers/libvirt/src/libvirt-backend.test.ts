@@ -235,18 +235,6 @@ describe('a VM through its life', () => {
   it('clones the powered-off VM into an independent domain that boots', async () => {
     const id = state.id!;
     const target = t.owner('clone');
-    expect(
-      await codeOf(
-        backend.clone(callContext(), {
-          sourceVmId: id,
-          targetName: `tests.${target.name}`,
-          linked: true,
-          placement: {},
-          customize: {},
-          target,
-        }),
-      ),
-    ).toBe('UNIMPLEMENTED');
     const clone = await succeed(
       backend,
       backend.clone(callContext(), {
@@ -295,6 +283,107 @@ describe('a VM through its life', () => {
     expect((await t.volumes()).filter((v) => v.includes(id))).toEqual([]);
     await succeed(backend, backend.delete(callContext(), id, state.owner));
     expect(await codeOf(backend.power(callContext(), id, 'on', 0))).toBe('NOT_FOUND');
+  });
+});
+
+describe('linked clones', () => {
+  /** The backing chain of a volume of the run's pool as qemu-img sees it (-U: it may be in use). */
+  async function backingChain(volume: string): Promise<string[]> {
+    const { stdout } = await run('qemu-img', [
+      'info',
+      '-U',
+      '--backing-chain',
+      '--output=json',
+      join(t.poolDir, volume),
+    ]);
+    return (JSON.parse(stdout) as { filename: string }[]).map((layer) => layer.filename);
+  }
+
+  const linkedClone = (sourceVmId: string, target: ReturnType<TestRun['owner']>) =>
+    backend.clone(callContext(), {
+      sourceVmId,
+      targetName: `tests.${target.name}`,
+      linked: true,
+      placement: {},
+      customize: {},
+      target,
+    });
+
+  it('share the source disk frozen as a base; both run, the clone survives the source, nothing is left', async () => {
+    const volumesBefore = await t.volumes();
+    const owner = t.owner('lsrc');
+    const input = t.createInput(owner, { disks: [{ name: 'data', sizeGiB: 1 }] });
+    const { id } = await succeed(backend, backend.create(callContext(), input));
+    const target = t.owner('lclone');
+    const clone = await succeed(backend, linkedClone(id, target));
+    expect((await succeed(backend, linkedClone(id, target))).targetVmId).toBe(clone.targetVmId);
+    const cloneId = clone.targetVmId;
+
+    // The source's disks were frozen: it now writes to a new overlay on them, as does the clone.
+    const base = join(t.poolDir, `vr-${id}-root.qcow2`);
+    expect(await backingChain(`vr-${id}-root.g1.qcow2`)).toEqual([
+      join(t.poolDir, `vr-${id}-root.g1.qcow2`),
+      base,
+      t.baseImage,
+    ]);
+    expect(await backingChain(`vr-${cloneId}-root.qcow2`)).toEqual([
+      join(t.poolDir, `vr-${cloneId}-root.qcow2`),
+      base,
+      t.baseImage,
+    ]);
+    expect(await backingChain(`vr-${cloneId}-data-data.qcow2`)).toContain(
+      join(t.poolDir, `vr-${id}-data-data.qcow2`),
+    );
+
+    for (const vm of [id, cloneId]) await backend.power(callContext(), vm, 'on', 0);
+    expect(await virsh('domstate', id)).toContain('running');
+    expect(await virsh('domstate', cloneId)).toContain('running');
+    // The running clone's disk is layered on the frozen base.
+    expect(await virsh('dumpxml', cloneId)).toMatch(
+      new RegExp(
+        `<backingStore type='file'[^>]*>\\s*<format type='qcow2'/>\\s*<source file='${base}'`,
+      ),
+    );
+
+    await succeed(backend, backend.delete(callContext(), id, owner));
+    expect(await t.volumes()).toContain(`vr-${id}-root.qcow2`);
+    expect((await t.volumes()).filter((v) => v.includes(`vr-${id}-`) && v.includes('.g'))).toEqual(
+      [],
+    );
+    await backend.power(callContext(), cloneId, 'off', 0);
+    await backend.power(callContext(), cloneId, 'on', 0);
+    expect((await backend.describe(callContext(), cloneId, target))?.powerState).toBe('On');
+    expect(await backingChain(`vr-${cloneId}-root.qcow2`)).toContain(base);
+
+    await succeed(backend, backend.delete(callContext(), cloneId, target));
+    expect(await t.volumes()).toEqual(volumesBefore);
+  });
+
+  it('deleting the clone first keeps the source working and then removes the bases with it', async () => {
+    const volumesBefore = await t.volumes();
+    const owner = t.owner('lsrc2');
+    const { id } = await succeed(backend, backend.create(callContext(), t.createInput(owner)));
+    const target = t.owner('lclone2');
+    const { targetVmId } = await succeed(backend, linkedClone(id, target));
+    await succeed(backend, backend.delete(callContext(), targetVmId, target));
+    expect(await t.volumes()).toContain(`vr-${id}-root.qcow2`);
+    await backend.power(callContext(), id, 'on', 0);
+    expect(await virsh('domstate', id)).toContain('running');
+    await succeed(backend, backend.delete(callContext(), id, owner));
+    expect(await t.volumes()).toEqual(volumesBefore);
+  });
+
+  it('are refused for a source with snapshots (they would be frozen out of its reach)', async () => {
+    const owner = t.owner('lsnap');
+    const { id } = await succeed(backend, backend.create(callContext(), t.createInput(owner)));
+    await backend.snapshotCreate(callContext(), {
+      vmId: id,
+      nameHint: 'before',
+      includeMemory: false,
+      description: '',
+    });
+    expect(await codeOf(linkedClone(id, t.owner('lsnapclone')))).toBe('FAILED_PRECONDITION');
+    await succeed(backend, backend.delete(callContext(), id, owner));
   });
 });
 

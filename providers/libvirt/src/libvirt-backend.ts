@@ -24,6 +24,7 @@ import { reconfigure } from './ops/reconfigure';
 import { snapshotCreate, snapshotDelete, snapshotRevert } from './ops/snapshots';
 import { taskStatus } from './ops/task-status';
 import { libvirtSettings } from './settings';
+import { ChainLock } from './storage/chain-lock';
 import { ImageResolver } from './storage/images';
 import { Volumes } from './storage/volumes';
 import { Virsh } from './virsh/virsh';
@@ -34,7 +35,8 @@ export const LIBVIRT_CAPABILITIES: Capabilities = {
   diskExpansionOnline: true,
   snapshots: true,
   memorySnapshots: true,
-  linkedClones: false,
+  // The source's disk is frozen as a shared qcow2 base (see ops/linked-clone.ts).
+  linkedClones: true,
   // VMImage URLs are downloaded into the storage pool on first use.
   imageImport: true,
   diskTypes: ['qcow2', 'raw'],
@@ -64,6 +66,7 @@ export class LibvirtBackend implements HypervisorBackend {
       host: connection.host,
       domainType: (signal) => backend!.domainType(signal),
       inflight: new InflightWork(),
+      chainLock: new ChainLock(),
       log: config.log,
     };
     backend = new LibvirtBackend(lv, connection);

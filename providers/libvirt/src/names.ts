@@ -39,12 +39,30 @@ export function volumePrefix(uuid: string): string {
   return `vr-${uuid}-`;
 }
 
-export function rootVolumeName(uuid: string, generation = 0): string {
-  return `${volumePrefix(uuid)}root${generation ? `-${generation}` : ''}.qcow2`;
+/** The uuid of the VM a volume was made for (`vr-<uuid>-...`), undefined for other volumes. */
+export function volumeVmUuid(volume: string): string | undefined {
+  const match = /^vr-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/.exec(volume);
+  return match?.[1];
 }
 
-export function dataVolumeName(uuid: string, disk: string, format: 'qcow2' | 'raw'): string {
-  return `${volumePrefix(uuid)}data-${disk}.${format === 'raw' ? 'img' : 'qcow2'}`;
+/**
+ * Generation 0 is the disk a VM is created with; a linked clone freezes the VM's current disk as a
+ * shared base and gives the VM a new qcow2 overlay on it, the next generation (`.g1`, `.g2`, ...).
+ */
+const generationSuffix = (generation: number) => (generation ? `.g${generation}` : '');
+
+export function rootVolumeName(uuid: string, generation = 0): string {
+  return `${volumePrefix(uuid)}root${generationSuffix(generation)}.qcow2`;
+}
+
+export function dataVolumeName(
+  uuid: string,
+  disk: string,
+  format: 'qcow2' | 'raw',
+  generation = 0,
+): string {
+  const extension = format === 'raw' ? 'img' : 'qcow2';
+  return `${volumePrefix(uuid)}data-${disk}${generationSuffix(generation)}.${extension}`;
 }
 
 export function seedVolumeName(uuid: string): string {

@@ -19,9 +19,14 @@ export class Domains {
 
   /** The domain's XML, live or (inactive) its next-boot configuration; undefined when absent. */
   async find(id: string, opts: { inactive?: boolean; signal?: AbortSignal } = {}) {
-    const args = ['dumpxml', ...(opts.inactive ? ['--inactive'] : []), '--domain', id];
-    const xml = await this.virsh.lookup(args, { signal: opts.signal });
+    const xml = await this.xml(id, opts);
     return xml === undefined ? undefined : parseDomainXml(xml);
+  }
+
+  /** The domain's XML document as libvirt wrote it; undefined when absent. */
+  xml(id: string, opts: { inactive?: boolean; signal?: AbortSignal } = {}) {
+    const args = ['dumpxml', ...(opts.inactive ? ['--inactive'] : []), '--domain', id];
+    return this.virsh.lookup(args, { signal: opts.signal });
   }
 
   async state(id: string, signal?: AbortSignal): Promise<string | undefined> {

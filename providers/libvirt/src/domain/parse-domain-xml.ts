@@ -10,6 +10,8 @@ export interface ParsedDisk {
   pool?: string;
   volume?: string;
   path?: string;
+  /** The file the disk is layered on (only in the XML of a running domain). */
+  backingPath?: string;
 }
 
 export interface ParsedInterface {
@@ -28,6 +30,8 @@ export interface ParsedGraphics {
 export interface ParsedDomain {
   name: string;
   uuid: string;
+  /** Running or paused: the XML is the live one (it carries the domain's `id`). */
+  active: boolean;
   cpu: number;
   maxCpu: number;
   memoryMiB: number;
@@ -99,6 +103,7 @@ export function parseDomainXml(xml: string): ParsedDomain {
   return {
     name: text(domain.name) ?? '',
     uuid: text(domain.uuid) ?? '',
+    active: attr(domain, 'id') !== undefined,
     maxCpu,
     cpu: Number(attr(vcpu, 'current') ?? maxCpu),
     maxMemoryMiB: mib(domain.memory),
@@ -113,7 +118,10 @@ export function parseDomainXml(xml: string): ParsedDomain {
 
 function parseDisk(disk: Node): ParsedDisk {
   const source = disk.source as Node | undefined;
+  const backing = disk.backingStore as Node | undefined;
+  const backingPath = attr(backing?.source, 'file') ?? attr(backing?.source, 'dev');
   return {
+    ...(backingPath ? { backingPath } : {}),
     device: attr(disk, 'device') ?? 'disk',
     target: attr(disk.target, 'dev') ?? '',
     format: attr(disk.driver, 'type'),

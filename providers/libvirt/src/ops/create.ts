@@ -92,19 +92,14 @@ async function build(lv: LibvirtContext, input: CreateInput, plan: Plan): Promis
   const created: ManagedVolume[] = [];
   try {
     const image = await lv.images.resolve(input.image.source.libvirt!, plan.pool);
-    const root = await rootOverlay(
-      lv,
-      plan.pool,
-      rootVolumeName(plan.uuid),
-      image,
-      rootDiskBytes(input.class),
-    );
-    created.push({ pool: plan.pool, name: root.name, role: 'root' });
+    const root = rootVolumeName(plan.uuid);
+    created.push({ pool: plan.pool, name: root, role: 'root' });
+    await rootOverlay(lv, plan.pool, root, image, rootDiskBytes(input.class));
     const disks: DiskSpec[] = [
       {
         device: 'disk',
         pool: plan.pool,
-        volume: root.name,
+        volume: root,
         format: 'qcow2',
         target: 'vda',
         bus: 'virtio',
@@ -158,21 +153,18 @@ async function build(lv: LibvirtContext, input: CreateInput, plan: Plan): Promis
   }
 }
 
-/** The root overlay (reused when an interrupted Create already made it), grown to the class size. */
+/** The root overlay (kept when an interrupted Create already made it), grown to the class size. */
 export async function rootOverlay(
   lv: LibvirtContext,
   pool: string,
   name: string,
   image: BackingImage,
   sizeBytes: number | undefined,
-): Promise<VolumeInfo> {
-  const volume =
-    (await lv.volumes.info(pool, name)) ?? (await lv.volumes.createOverlay(pool, name, image));
-  if (sizeBytes && sizeBytes > volume.capacityBytes) {
-    await lv.volumes.resize(pool, name, sizeBytes);
-    return { ...volume, capacityBytes: sizeBytes };
-  }
-  return volume;
+): Promise<void> {
+  await lv.volumes.ensureOverlay(pool, name, image);
+  if (!sizeBytes) return;
+  const volume = await lv.volumes.info(pool, name);
+  if (volume && sizeBytes > volume.capacityBytes) await lv.volumes.resize(pool, name, sizeBytes);
 }
 
 export function diskFormat(disk: VMDisk): 'qcow2' | 'raw' {

@@ -1,14 +1,13 @@
-// Delete: power off, undefine with snapshot metadata, managed save and NVRAM, then remove every
-// volume the VM owns (recorded in its metadata, plus anything named after its UUID). A VM that is
-// already gone succeeds, and still gets its leftover volumes swept.
+// Delete: power off, undefine with snapshot metadata, managed save and NVRAM, then remove the VM's
+// storage (its volumes, leftovers named after it, and bases of linked clones nobody uses any more;
+// see volume-cleanup.ts). A VM that is already gone succeeds, and still gets its leftovers swept.
 import type { CallContext, Operation, Owner } from '@virtrigaud/provider-sdk';
 import type { LibvirtContext } from '../context';
-import { isActive } from '../domain/power-state';
 import { isVmId } from '../names';
 import { findVm } from './find-vm';
 import { hardOff } from './power';
 import { checkOwner } from './owner';
-import { removeVolumes, sweepVolumes } from './volume-cleanup';
+import { removeVmStorage } from './volume-cleanup';
 
 export async function deleteVm(
   lv: LibvirtContext,
@@ -17,10 +16,11 @@ export async function deleteVm(
   owner?: Owner,
 ): Promise<Operation> {
   if (!isVmId(id)) return {};
-  const domain = await findVm(lv, id, ctx.signal);
+  // The live XML: whether it runs, and (when it does) what its disks are layered on.
+  const domain = await findVm(lv, id, ctx.signal, false);
   if (domain) {
     checkOwner(domain, owner);
-    if (isActive(await lv.domains.state(id, ctx.signal))) await hardOff(lv, id, ctx.signal);
+    if (domain.active) await hardOff(lv, id, ctx.signal);
     await lv.virsh.run(
       [
         'undefine',
@@ -33,8 +33,7 @@ export async function deleteVm(
       ],
       { signal: ctx.signal },
     );
-    await removeVolumes(lv, domain.metadata!.volumes, ctx.signal);
   }
-  await sweepVolumes(lv, id, ctx.signal);
+  await removeVmStorage(lv, id, domain, ctx.signal);
   return {};
 }

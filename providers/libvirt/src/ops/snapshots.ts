@@ -42,8 +42,8 @@ export async function snapshotCreate(
       input.vmId,
       '--name',
       name,
-      '--description',
-      input.description ?? '',
+      // virsh refuses an empty option argument.
+      ...(input.description ? ['--description', input.description] : []),
       '--atomic',
     ],
     { signal: ctx.signal },

@@ -32,6 +32,8 @@ const parser = new XMLParser({
 
 type Node = Record<string, unknown>;
 
+const DUMP_CONCURRENCY = 8;
+
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'object' ? text((value as Node)['#text']) : String(value);
@@ -81,13 +83,17 @@ export class Volumes {
     return xml === undefined ? undefined : parseVolumeXml('', xml);
   }
 
-  /** A qcow2 overlay on `backing`; its size is the backing image's unless capacityBytes is larger. */
-  async createOverlay(
+  /**
+   * A qcow2 overlay on `backing`, as large as the backing image. A volume of that name that is
+   * already there was made by an interrupted attempt of the same operation (names follow from the
+   * VM's UUID) and is kept.
+   */
+  async ensureOverlay(
     pool: string,
     name: string,
     backing: BackingImage,
     signal?: AbortSignal,
-  ): Promise<VolumeInfo> {
+  ): Promise<void> {
     const volume = create().ele('volume');
     volume.ele('name').txt(name);
     // 0 = the backing image's virtual size.
@@ -96,8 +102,24 @@ export class Volumes {
     const store = volume.ele('backingStore');
     store.ele('path').txt(backing.path);
     store.ele('format', { type: backing.format });
-    await this.createFromXml(pool, volume.end({ headless: true }), signal);
-    return this.mustExist(pool, name, signal);
+    try {
+      await this.createFromXml(pool, volume.end({ headless: true }), signal);
+    } catch (err) {
+      if (!(err instanceof ProviderError && err.code === 'ALREADY_EXISTS')) throw err;
+    }
+  }
+
+  /** The paths the pool's volumes are layered on (their backing files). */
+  async backingPaths(pool: string, signal?: AbortSignal): Promise<Set<string>> {
+    const names = await this.names(pool, signal);
+    const paths = new Set<string>();
+    for (let i = 0; i < names.length; i += DUMP_CONCURRENCY) {
+      const infos = await Promise.all(
+        names.slice(i, i + DUMP_CONCURRENCY).map((name) => this.info(pool, name, signal)),
+      );
+      for (const info of infos) if (info?.backingPath) paths.add(info.backingPath);
+    }
+    return paths;
   }
 
   async createBlank(

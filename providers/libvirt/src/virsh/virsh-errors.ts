@@ -19,7 +19,7 @@ const CLASSIFIERS: [RegExp, ProviderErrorCode][] = [
     /(Domain|Storage volume|Storage pool|Domain snapshot|Network) not found|no (domain|storage vol|storage pool|domain snapshot|network) with matching|failed to get (domain|vol|pool|snapshot)/i,
     'NOT_FOUND',
   ],
-  [/already exists|is already in use|already defined/i, 'ALREADY_EXISTS'],
+  [/already exists|exists already|is already in use|already defined/i, 'ALREADY_EXISTS'],
   [
     /domain is not running|Unknown savevm section|matches your saved VM setup|domain is already running|Requested operation is not valid|Operation not supported|cannot (set|change)/i,
     'FAILED_PRECONDITION',
