@@ -1,7 +1,8 @@
 // Manager high availability: two virtrigaud-manager processes with --leader-elect (the shipped
 // Lease timings: 15 s duration, 2 s retry). Only the leader reconciles; the leader is SIGKILLed
 // (no lease release, like a crashed pod) in the middle of 50 VM creates; the standby takes over
-// within the Lease duration and finishes: exactly 50 VMs on the hypervisor, all Running.
+// once the Lease expires (the handover time is printed) and finishes: exactly 50 VMs on the
+// hypervisor, all Running.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,7 +93,7 @@ async function vms(): Promise<VM[]> {
   return (await cluster.client.list<VM>(Resources.VirtualMachine, NAMESPACE)).items;
 }
 
-it('hands over within the Lease duration when the leader dies mid-way: exactly 50 VMs', async () => {
+it('hands over after the Lease expires when the leader dies mid-way: exactly 50 VMs', async () => {
   const leader = await eventually('a leader', async () => {
     const leading = await Promise.all(managers.map(isLeader));
     return leading.filter(Boolean).length === 1 ? managers[leading.indexOf(true)] : undefined;
@@ -130,11 +131,12 @@ it('hands over within the Lease duration when the leader dies mid-way: exactly 5
     `leader handover after SIGKILL: ${handoverMs} ms (lease ${DEFAULT_MANAGER_OPTIONS.leaseDurationMs} ms, ` +
       `retry ${DEFAULT_MANAGER_OPTIONS.retryPeriodMs} ms); ${atKill.filter((vm) => vm.status?.phase === 'Running').length}/${VMS} VMs Running at the kill`,
   );
-  // client-go's rule: a standby takes a lease that has not been renewed for leaseDuration as seen
-  // on its own clock, checking every retryPeriod.
-  expect(handoverMs).toBeLessThan(
-    DEFAULT_MANAGER_OPTIONS.leaseDurationMs + DEFAULT_MANAGER_OPTIONS.retryPeriodMs,
-  );
+  // client-go's rule: a standby takes a lease whose record it has not seen change for
+  // leaseDuration on its own clock, looking every retryPeriod. The dead leader renewed at most one
+  // retryPeriod before the kill and the standby saw that renewal at most one retryPeriod later, so
+  // the handover takes at most leaseDuration + 2 retryPeriods (+ 1 s for timers and API calls).
+  const { leaseDurationMs, retryPeriodMs } = DEFAULT_MANAGER_OPTIONS;
+  expect(handoverMs).toBeLessThan(leaseDurationMs + 2 * retryPeriodMs + 1_000);
   expect(atKill.filter((vm) => vm.status?.phase === 'Running').length).toBeLessThan(VMS);
 
   const settled = await eventually(
