@@ -27,6 +27,12 @@ const nullLog = pino({ level: 'silent' });
 interface Result {
   /** CPU time (user + system) the server process spent per call: insensitive to other load. */
   serverCpuMicrosPerCall: number;
+  /**
+   * Calls per second one core could serve at that CPU cost. The issue's "15,000 req/s on one
+   * core": on a 2-core machine the load generators share the cores with the server, so the
+   * measured req/s shows the machine, this shows the server.
+   */
+  oneCoreCallsPerSecond: number;
   requests: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -56,6 +62,7 @@ async function load(address: string): Promise<Result> {
   const calls = latencies.length + runs.reduce((sum, run) => sum + run.warmup, 0);
   return {
     serverCpuMicrosPerCall: Math.round(((cpu.user + cpu.system) / calls) * 10) / 10,
+    oneCoreCallsPerSecond: Math.round((calls * 1e6) / (cpu.user + cpu.system)),
     requests: latencies.length,
     requestsPerSecond: Math.round(latencies.length / SECONDS),
     p50Ms: percentile(latencies, 50),
@@ -156,6 +163,10 @@ async function main() {
     cpuOverheadPercent,
     targets: {
       requestsPerSecond: { target: 15_000, met: runtimeResult.requestsPerSecond >= 15_000 },
+      oneCoreCallsPerSecond: {
+        target: 15_000,
+        met: runtimeResult.oneCoreCallsPerSecond >= 15_000,
+      },
       p99Ms: { target: 10, met: runtimeResult.p99Ms < 10 },
       overheadPercent: { target: 15, met: overheadPercent < 15 },
       cpuOverheadPercent: { target: 15, met: cpuOverheadPercent < 15 },
