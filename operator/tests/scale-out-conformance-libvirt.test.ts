@@ -1,33 +1,40 @@
-// The provider conformance suite against three libvirt provider replicas on one real libvirtd,
-// behind a round-robin client: task ids describe the operation and are checked against the
-// domain's state, and the owner is recorded in the domain's metadata, so any replica answers for
-// what another one started (each holds its own libvirt connection).
+// The provider conformance suite against a libvirt Provider with `replicas: 3` (rendered by the
+// manager, the provider-libvirt pods run by the dev kubelet) on one real libvirtd, behind a
+// round-robin client: task ids describe the operation and are checked against the domain's state,
+// and the owner is recorded in the domain's metadata, so any replica (each with its own libvirt
+// connection) answers for what another one started.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
-import { createLibvirtBackend } from '@virtrigaud/provider-libvirt';
 import {
   LOCAL_URI,
   startTestRun,
   type TestRun,
 } from '@virtrigaud/provider-libvirt/dist/testing/libvirt';
-import { startInProcessReplicas } from './support/in-process-replicas';
+import type { Manager } from '../src/manager';
+import { startTestCluster, type TestCluster } from './support/cluster';
+import { startManager } from './support/manager';
+import { applyReplicatedProvider, readyReplicas } from './support/provider-replicas';
+import { replicaConformanceTarget } from './support/replica-target';
 
 jest.setTimeout(15 * 60_000);
 
+const PROVIDER = 'virt-x3';
 const REPLICAS = 3;
 const libvirtPackage = path.dirname(require.resolve('@virtrigaud/provider-libvirt/package.json'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-libvirt-'));
 let run: TestRun;
+let cluster: TestCluster;
+let manager: Manager;
 
 /** The libvirt package's own daemon scripts; this process is registered as one of their users. */
 function libvirtDaemons(script: 'ensure-libvirt.sh' | 'stop-libvirt.sh'): void {
   execFileSync(
     'bash',
     [path.join(libvirtPackage, 'scripts', script), '--holder', String(process.pid)],
-    {
-      stdio: 'inherit',
-      timeout: 15 * 60_000,
-    },
+    { stdio: 'inherit', timeout: 15 * 60_000 },
   );
 }
 
@@ -35,25 +42,29 @@ describeConformance(`libvirt, ${REPLICAS} replicas on one libvirtd behind round 
   start: async () => {
     libvirtDaemons('ensure-libvirt.sh');
     run = await startTestRun('rr');
-    const target = await startInProcessReplicas(REPLICAS, {
-      type: 'libvirt',
-      createBackend: createLibvirtBackend,
-      endpoint: LOCAL_URI,
-      namespace: 'conformance',
-      name: run.prefix,
-      credentials: {},
-      options: { libvirt: { domainType: 'qemu', storagePool: run.pool } },
+    cluster = await startTestCluster({
+      kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
     });
-    return {
-      ...target,
-      stop: async () => {
-        const served = await target.servedCalls();
-        await target.stop();
+    manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
+    await applyReplicatedProvider(cluster.client, {
+      name: PROVIDER,
+      type: 'libvirt',
+      endpoint: LOCAL_URI,
+      replicas: REPLICAS,
+      defaults: { storage: run.pool },
+      env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
+    });
+    return replicaConformanceTarget(
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
+      async () => {
+        await manager.stop();
+        await cluster.stop();
         await run.cleanup();
         libvirtDaemons('stop-libvirt.sh');
-        for (const calls of served) expect(calls).toBeGreaterThan(10);
+        fs.rmSync(tmp, { recursive: true, force: true });
       },
-    };
+    );
   },
   fixtures: {
     class: { cpu: 1, memory: '128Mi' },

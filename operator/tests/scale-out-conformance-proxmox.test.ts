@@ -1,40 +1,61 @@
-// The provider conformance suite against three Proxmox provider replicas on one schema-validating
-// Proxmox simulator, behind a round-robin client: task ids are Proxmox UPIDs and the owner lives
-// in the VM's config on the cluster, so any replica answers for what another one started.
+// The provider conformance suite against a Proxmox Provider with `replicas: 3` (rendered by the
+// manager, the provider-proxmox pods run by the dev kubelet with the credential Secret and
+// provider.json mounted) on one schema-validating Proxmox simulator, behind a round-robin client:
+// task ids are Proxmox UPIDs and the owner lives in the VM's config on the cluster, so any
+// replica answers for what another one started.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
-import { createProxmoxBackend } from '@virtrigaud/provider-proxmox';
 import {
   startSimulatedCluster,
   TEMPLATE_VMID,
+  TOKEN_ID,
   type SimulatedCluster,
 } from '@virtrigaud/provider-proxmox/dist/testing/fixture';
-import { startInProcessReplicas } from './support/in-process-replicas';
+import type { Manager } from '../src/manager';
+import { startTestCluster, type TestCluster } from './support/cluster';
+import { startManager } from './support/manager';
+import { applyReplicatedProvider, readyReplicas } from './support/provider-replicas';
+import { replicaConformanceTarget } from './support/replica-target';
 
+const PROVIDER = 'pve-x3';
 const REPLICAS = 3;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-proxmox-'));
 let simulator: SimulatedCluster;
+let cluster: TestCluster;
+let manager: Manager;
 
 describeConformance(`proxmox, ${REPLICAS} replicas on one simulator behind round robin`, {
   start: async () => {
     simulator = await startSimulatedCluster();
-    const config = simulator.backendConfig();
-    const target = await startInProcessReplicas(REPLICAS, {
-      type: 'proxmox',
-      createBackend: createProxmoxBackend,
-      endpoint: config.endpoint,
-      namespace: config.namespace,
-      name: config.name,
-      credentials: config.credentials,
-      options: config.options,
+    cluster = await startTestCluster({
+      kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
     });
-    return {
-      ...target,
-      stop: async () => {
-        const served = await target.servedCalls();
-        await target.stop();
-        await simulator.stop();
-        for (const calls of served) expect(calls).toBeGreaterThan(10);
+    manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
+    await applyReplicatedProvider(cluster.client, {
+      name: PROVIDER,
+      type: 'proxmox',
+      endpoint: simulator.sim.url,
+      replicas: REPLICAS,
+      credentials: {
+        token_id: TOKEN_ID,
+        token_secret: simulator.tokenSecret,
+        'ca.crt': simulator.certificate.cert,
       },
-    };
+      defaults: { node: 'pve1', storage: 'local-lvm' },
+      endpointTLS: { caSecretKey: 'ca.crt' },
+    });
+    return replicaConformanceTarget(
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
+      async () => {
+        await manager.stop();
+        await cluster.stop();
+        await simulator.stop();
+        fs.rmSync(tmp, { recursive: true, force: true });
+      },
+    );
   },
   fixtures: {
     class: { cpu: 1, memory: '512Mi', diskDefaults: { sizeGiB: 8 } },

@@ -10,25 +10,14 @@ import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { applyReplicatedMock, readyReplicas } from './support/provider-replicas';
-import { serveReplicaMetrics } from './support/replica-metrics';
-import { roundRobinTarget } from './support/round-robin-target';
+import { replicaConformanceTarget } from './support/replica-target';
 
 const PROVIDER = 'conformance-x3';
 const REPLICAS = 3;
 
 let cluster: TestCluster;
 let manager: Manager;
-let metricsAddresses: string[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-'));
-
-/** Successful calls each replica served (provider_grpc_requests_total, status="success"). */
-async function servedCalls(metricsAddress: string): Promise<number> {
-  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => /^provider_grpc_requests_total\{.*status="success"/.test(line))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
 
 describeConformance(`mock, ${REPLICAS} replicas behind round robin`, {
   start: async () => {
@@ -41,22 +30,15 @@ describeConformance(`mock, ${REPLICAS} replicas behind round robin`, {
       replicas: REPLICAS,
       stateDir: path.join(tmp, 'hypervisor'),
     });
-    const addresses = await readyReplicas(cluster.client, PROVIDER, REPLICAS);
-    metricsAddresses = await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics');
-    const metrics = await serveReplicaMetrics(metricsAddresses);
-    return {
-      address: roundRobinTarget(addresses),
-      metricsUrl: metrics.url,
-      stop: async () => {
-        // Every replica took part (read before the pods go).
-        const served = await Promise.all(metricsAddresses.map(servedCalls));
-        await metrics.close();
+    return replicaConformanceTarget(
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
+      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
+      async () => {
         await manager.stop();
         await cluster.stop();
         fs.rmSync(tmp, { recursive: true, force: true });
-        for (const calls of served) expect(calls).toBeGreaterThan(10);
       },
-    };
+    );
   },
   fixtures: {
     class: { cpu: 1, memory: '512Mi', diskDefaults: { type: 'qcow2', sizeGiB: 10 } },

@@ -55,6 +55,49 @@ export async function applyReplicatedMock(client: KubeClient, mock: ReplicatedMo
   } as KubeObject);
 }
 
+export interface ReplicatedProvider {
+  name: string;
+  type: 'proxmox' | 'vsphere' | 'libvirt';
+  endpoint: string;
+  replicas: number;
+  /** Keys of the credential Secret (each a file in /etc/virtrigaud/credentials/), if any. */
+  credentials?: Record<string, string>;
+  defaults: Record<string, string>;
+  endpointTLS?: Record<string, string>;
+  env?: { name: string; value: string }[];
+}
+
+/** A hypervisor Provider (and its credential Secret), unthrottled, run by the dev kubelet. */
+export async function applyReplicatedProvider(client: KubeClient, provider: ReplicatedProvider) {
+  const secret = `${provider.name}-credentials`;
+  if (provider.credentials) {
+    await client.create(Resources.Secret, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: secret, namespace: NAMESPACE },
+      stringData: provider.credentials,
+    } as KubeObject);
+  }
+  await client.create(Resources.Provider, {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'Provider',
+    metadata: { name: provider.name, namespace: NAMESPACE },
+    spec: {
+      type: provider.type,
+      endpoint: provider.endpoint,
+      ...(provider.credentials ? { credentialSecretRef: { name: secret } } : {}),
+      defaults: provider.defaults,
+      ...(provider.endpointTLS ? { endpointTLS: provider.endpointTLS } : {}),
+      rateLimit: { qps: 10_000, burst: 10_000 },
+      runtime: {
+        image: `ghcr.io/projectbeskar/virtrigaud/provider-${provider.type}:v0.2.0`,
+        replicas: provider.replicas,
+        env: provider.env ?? [],
+      },
+    },
+  } as KubeObject);
+}
+
 export function virtualMachine(name: string, provider: string): KubeObject {
   return {
     apiVersion: 'infra.virtrigaud.io/v1beta1',
