@@ -90,7 +90,7 @@ log "devcluster ready at $cluster_url (kubeconfig $kubeconfig)"
 kc_apply operator/config/crd
 operator_health_port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 spawn operator node operator/dist/main.js --kubeconfig "$kubeconfig" \
-  --service-address-source=devcluster-annotation --metrics-addr=0 \
+  --metrics-addr=0 \
   --health-addr="127.0.0.1:$operator_health_port"
 wait_for "the operator" 60 http_ok "http://127.0.0.1:$operator_health_port/readyz" || { cat "$run_dir/operator.log" >&2; exit 1; }
 
