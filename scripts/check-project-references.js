@@ -2,7 +2,7 @@
 // Without the reference `tsc -b` may compile the importer first; on a fresh clone the import then
 // fails ("Cannot find module") and, because tsc -b caches module resolution across projects, the
 // failure spreads to every later project that imports the same package.
-// Usage: node scripts/check-project-references.js <workspace dir>...
+// Usage: node scripts/check-project-references.js <project dir>...
 const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
@@ -22,8 +22,11 @@ function sourceFiles(dir) {
 }
 
 const workspaces = process.argv.slice(2).map((dir) => path.resolve(dir));
+// A type-check-only project (e.g. operator/tests) has no package.json: it imports, nobody imports it.
 const workspaceByPackage = new Map(
-  workspaces.map((dir) => [readJson(path.join(dir, 'package.json')).name, dir]),
+  workspaces
+    .filter((dir) => fs.existsSync(path.join(dir, 'package.json')))
+    .map((dir) => [readJson(path.join(dir, 'package.json')).name, dir]),
 );
 
 const problems = new Map(); // one line per missing reference, naming the first importing file

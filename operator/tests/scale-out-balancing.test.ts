@@ -8,6 +8,7 @@ import path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import type { HypervisorBackend } from '@virtrigaud/provider-sdk';
 import { startProviderServer, type RunningProvider } from '@virtrigaud/provider-sdk';
+import { DescribeRequest } from '@virtrigaud/proto';
 import { mockBackendFactory } from '@virtrigaud/provider-mock';
 import pino from 'pino';
 import { ProviderCallError } from '../src/grpc/errors';
@@ -143,7 +144,12 @@ it('lets any replica answer for the tasks and VMs another one created', async ()
   // Every task is polled through the rotation, so replicas other than the creator answer too.
   for (const vm of created) await waitForTask(vm.task!.id);
   for (const vm of created) {
-    const described = await gateway.call(endpoint, 'describe', { id: vm.id }, options);
+    const described = await gateway.call(
+      endpoint,
+      'describe',
+      DescribeRequest.fromPartial({ id: vm.id }),
+      options,
+    );
     expect(described.exists).toBe(true);
   }
 });
@@ -181,7 +187,12 @@ it('does not repeat a SnapshotCreate (no idempotency key) when its replica vanis
   expect(invocations[`snapshotCreate:${vm.id}`]).toBe(1);
   forget(victim);
   // The remaining replica still answers every call (the gone ones are skipped, not waited for).
-  const described = await gateway.call(endpoint, 'describe', { id: vm.id }, options);
+  const described = await gateway.call(
+    endpoint,
+    'describe',
+    DescribeRequest.fromPartial({ id: vm.id }),
+    options,
+  );
   expect(described.exists).toBe(true);
   const [snapshotted] = await vmsNamed('snapshotted');
   expect(JSON.stringify(snapshotted.raw)).not.toContain('before');
