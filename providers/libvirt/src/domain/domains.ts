@@ -42,17 +42,19 @@ export class Domains {
     });
   }
 
-  async uuids(signal?: AbortSignal): Promise<string[]> {
-    const out = await this.virsh.run(['list', '--all', '--uuid'], { signal });
+  /** UUID and name of every domain, defined or running, from one `virsh list`. */
+  async all(signal?: AbortSignal): Promise<{ uuid: string; name: string }[]> {
+    const out = await this.virsh.run(['list', '--all', '--uuid', '--name'], { signal });
     return out
       .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([uuid, name]) => uuid && name)
+      .map(([uuid, name]) => ({ uuid, name }));
   }
 
   /** Every domain with the provider's metadata, with its state. */
   async managed(signal?: AbortSignal): Promise<ManagedDomain[]> {
-    const uuids = await this.uuids(signal);
+    const uuids = (await this.all(signal)).map((domain) => domain.uuid);
     const found: ManagedDomain[] = [];
     for (let i = 0; i < uuids.length; i += LIST_CONCURRENCY) {
       const batch = await Promise.all(

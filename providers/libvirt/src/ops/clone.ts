@@ -20,7 +20,7 @@ import { checkDomainName, dataVolumeName, derivedUuid, rootVolumeName } from '..
 import { derivedMac } from '../networks';
 import { encodeTask } from '../tasks';
 import { requireVm } from './find-vm';
-import { checkNameFree } from './owner';
+import { ownerVmExists } from './owner';
 import { checkLinkable, linkedCloneDisks } from './linked-clone';
 import { removeVolumes } from './volume-cleanup';
 
@@ -37,13 +37,7 @@ export async function cloneVm(
     ? input.target
     : { uid: `clone:${source.uuid}:${name}`, namespace: source.metadata!.owner.namespace, name };
   const uuid = derivedUuid(owner.uid);
-  if (await lv.domains.find(uuid, { inactive: true, signal: ctx.signal }))
-    return { targetVmId: uuid };
-  checkNameFree(
-    await lv.domains.find(name, { inactive: true, signal: ctx.signal }),
-    name,
-    owner.uid,
-  );
+  if (await ownerVmExists(lv, uuid, name, owner.uid, ctx.signal)) return { targetVmId: uuid };
   if (isActive(await lv.domains.state(source.uuid, ctx.signal)))
     throw failedPrecondition('the source VM is running; power it off to clone it consistently');
   if (input.linked) await checkLinkable(lv, source.uuid, ctx.signal);

@@ -20,7 +20,7 @@ import { interfaces, networkConfig } from '../networks';
 import { uploadSeedIso } from '../storage/seed-iso';
 import type { BackingImage, VolumeInfo } from '../storage/volumes';
 import { encodeTask } from '../tasks';
-import { checkNameFree } from './owner';
+import { ownerVmExists } from './owner';
 import { removeVolumes } from './volume-cleanup';
 
 /** cloud-init documents above this are refused (NoCloud seeds are meant for small documents). */
@@ -52,12 +52,7 @@ export async function createVm(
   const nics = interfaces(input.networks, uuid, lv.settings.defaultNetwork);
   input.disks.forEach(checkDisk);
 
-  if (await lv.domains.find(uuid, { inactive: true, signal: ctx.signal })) return { id: uuid };
-  checkNameFree(
-    await lv.domains.find(name, { inactive: true, signal: ctx.signal }),
-    name,
-    input.owner.uid,
-  );
+  if (await ownerVmExists(lv, uuid, name, input.owner.uid, ctx.signal)) return { id: uuid };
 
   const pool = source.storagePool ?? input.placement.storage ?? lv.settings.storagePool;
   const task = encodeTask({

@@ -1,10 +1,30 @@
 // Ownership checks shared by Create, Clone and Delete: a domain belongs to the owner uid in its
 // metadata; domains without that metadata are never touched.
 import { alreadyExists, failedPrecondition, type Owner } from '@virtrigaud/provider-sdk';
+import type { LibvirtContext } from '../context';
 import type { ParsedDomain } from '../domain/parse-domain-xml';
 
-/** Create/Clone: a domain that already has the wanted name must be this owner's. */
-export function checkNameFree(existing: ParsedDomain | undefined, name: string, uid: string): void {
+/**
+ * Create/Clone: whether the owner's VM (domain `uuid`) exists already; ALREADY_EXISTS when `name`
+ * is taken by another owner. One `virsh list` answers both for a new VM; only a name that is taken
+ * costs a look at that domain's owner.
+ */
+export async function ownerVmExists(
+  lv: LibvirtContext,
+  uuid: string,
+  name: string,
+  ownerUid: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const domains = await lv.domains.all(signal);
+  if (domains.some((domain) => domain.uuid === uuid)) return true;
+  if (domains.some((domain) => domain.name === name))
+    checkNameFree(await lv.domains.find(name, { inactive: true, signal }), name, ownerUid);
+  return false;
+}
+
+/** A domain that already has the wanted name must be this owner's. */
+function checkNameFree(existing: ParsedDomain | undefined, name: string, uid: string): void {
   if (!existing) return;
   if (existing.metadata?.owner.uid !== uid)
     throw alreadyExists(`a domain named ${name} already exists and belongs to another owner`);

@@ -22,23 +22,23 @@ export async function power(
   op: PowerOperation,
   gracefulTimeoutSeconds: number,
 ): Promise<Operation> {
-  await requireVm(lv, id, ctx.signal);
-  const state = await lv.domains.state(id, ctx.signal);
+  // The live XML says whether the domain is active; only an active one needs its exact state.
+  const { active } = await requireVm(lv, id, ctx.signal, false);
   const run = (args: string[]) => lv.virsh.run([...args, '--domain', id], { signal: ctx.signal });
   switch (op) {
     case 'on':
-      if (state === 'paused') await run(['resume']);
-      else if (!isActive(state)) await run(['start']);
+      if (!active) await run(['start']);
+      else if ((await lv.domains.state(id, ctx.signal)) === 'paused') await run(['resume']);
       return {};
     case 'off':
-      if (isActive(state)) await hardOff(lv, id, ctx.signal);
+      if (active) await hardOff(lv, id, ctx.signal);
       return {};
     case 'reboot':
-      if (!isActive(state)) throw failedPrecondition('the VM is not running; power it on instead');
+      if (!active) throw failedPrecondition('the VM is not running; power it on instead');
       await run(['reset']);
       return {};
     case 'shutdownGraceful': {
-      if (!isActive(state)) return {};
+      if (!active) return {};
       await run(['shutdown', '--mode', 'acpi']);
       const seconds =
         gracefulTimeoutSeconds > 0 ? gracefulTimeoutSeconds : DEFAULT_GRACEFUL_SECONDS;

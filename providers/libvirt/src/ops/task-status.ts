@@ -15,6 +15,8 @@ export async function taskStatus(
   const local = lv.inflight.get(`${spec.op}:${spec.id}`);
   if (local && !local.done) return { done: false };
   if (local?.error) return { done: true, error: local.error };
+  // This process finished the work itself (its last step defined the domain): nothing to ask.
+  if (local) return { done: true };
   const state = await lv.domains.state(spec.id, ctx.signal);
   switch (spec.expect) {
     case 'defined':

@@ -64,8 +64,9 @@ export class Volumes {
       .filter(Boolean);
   }
 
+  /** Volume names of the pool; none when the pool is gone (e.g. destroyed since `pools()`). */
   async names(pool: string, signal?: AbortSignal): Promise<string[]> {
-    const out = await this.virsh.run(['vol-list', '--pool', pool], { signal });
+    const out = (await this.virsh.lookup(['vol-list', '--pool', pool], { signal })) ?? '';
     return out
       .split('\n')
       .map((line) => line.trim().split(/\s+/)[0])
