@@ -4,7 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
-import { ProviderClient, type VMInfo } from '@virtrigaud/proto';
+import {
+  DescribeRequest,
+  ProviderClient,
+  type DescribeResponse,
+  type VMInfo,
+} from '@virtrigaud/proto';
 import { DevclusterAnnotationResolver, type ServiceLike } from '../../src/grpc/address-resolver';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources, type ResourceType } from '../../src/kube/resources';
@@ -46,6 +51,14 @@ export class ProviderProbe {
   listVMs(): Promise<VMInfo[]> {
     return new Promise((resolve, reject) =>
       this.client.listVMs({}, (err, response) => (err ? reject(err) : resolve(response.vms))),
+    );
+  }
+
+  describe(id: string): Promise<DescribeResponse> {
+    return new Promise((resolve, reject) =>
+      this.client.describe(DescribeRequest.fromPartial({ id }), (err, response) =>
+        err ? reject(err) : resolve(response),
+      ),
     );
   }
 
