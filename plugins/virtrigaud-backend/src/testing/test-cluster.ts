@@ -39,12 +39,20 @@ function crdDir(): string {
   );
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /**
+   * Run Deployments as local processes (the devcluster's kubelet), e.g. the provider pods the
+   * operator deploys for a Provider. A real cluster (KUBECONFIG_E2E) runs them anyway.
+   */
+  kubelet?: boolean;
+}
+
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const external = process.env.KUBECONFIG_E2E;
   // Loaded lazily: only the test runs need the devcluster package.
   const devcluster = external
     ? undefined
-    : await (await import('@virtrigaud/devcluster')).startDevCluster();
+    : await (await import('@virtrigaud/devcluster')).startDevCluster({ kubelet: options.kubelet });
   const kubeconfigPath = external ?? devcluster!.kubeconfigPath;
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
