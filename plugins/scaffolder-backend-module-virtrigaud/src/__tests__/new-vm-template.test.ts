@@ -54,14 +54,16 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 /** Reads of the task_events table started after a task completed, once answered. */
 let readsAfterCompletion = 0;
 
-/** The operator as its own process, with the flags scripts/start.sh gives it on the devcluster. */
+/**
+ * The operator as its own process, as scripts/start.sh runs it (default provider addressing: the
+ * EndpointSlices of the provider Service), with a short Provider health interval.
+ */
 function startOperator(kubeconfigPath: string): ChildProcess {
   const child = spawn(
     process.execPath,
     [
       OPERATOR_MAIN,
       `--kubeconfig=${kubeconfigPath}`,
-      '--service-address-source=devcluster-annotation',
       '--metrics-addr=0',
       '--health-addr=0',
       '--provider-health-interval=1s',
