@@ -46,6 +46,8 @@ export interface VmSummary extends ObjectRef {
   health: Health;
   /** Set while the operator's finalizer removes the VM from the hypervisor. */
   deleting: boolean;
+  /** Set from a reboot request (power action `reboot`) until the operator has rebooted the VM. */
+  rebooting?: boolean;
   createdAt?: string;
   labels: Record<string, string>;
   resourceVersion: string;

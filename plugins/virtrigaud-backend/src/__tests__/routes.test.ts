@@ -283,7 +283,8 @@ describe('actions write the object; the operator does the work', () => {
   it('reboot stamps the reboot request annotation and leaves spec.powerState alone', async () => {
     const before = Date.now();
     const result = await alice.powerVm(ref('web-1'), 'reboot');
-    expect(result.desiredPowerState).toBe('On');
+    // No operator runs here, so the request stays pending and the VM shows as rebooting.
+    expect(result).toMatchObject({ desiredPowerState: 'On', rebooting: true });
     const stored = await cluster.client.get<VirtualMachine>(Resources.VirtualMachine, ns, 'web-1');
     const requested = stored!.metadata.annotations![REBOOT_REQUESTED_ANNOTATION];
     // RFC 3339, UTC, the time of the request: a new value for every request.

@@ -1,11 +1,12 @@
 // CRD objects → the API's summary shapes (plugins/virtrigaud-common/src/types.ts).
-import type {
-  Provider,
-  ProviderType,
-  VirtualMachine,
-  VMClass,
-  VMImage,
-  VMNetworkAttachment,
+import {
+  REBOOT_REQUESTED_ANNOTATION,
+  type Provider,
+  type ProviderType,
+  type VirtualMachine,
+  type VMClass,
+  type VMImage,
+  type VMNetworkAttachment,
 } from '@virtrigaud/api';
 import { LABEL_INSTANCE, LABEL_NAME, PROVIDER_APP_NAME } from '@virtrigaud/operator';
 import type {
@@ -51,10 +52,21 @@ export function toVmSummary(cluster: string, vm: VirtualMachine): VmSummary {
     conditions: vm.status?.conditions ?? [],
     health: vmHealth(vm),
     deleting: Boolean(meta.deletionTimestamp),
+    rebooting: rebootInProgress(vm),
     createdAt: timestamp(meta.creationTimestamp),
     labels: meta.labels ?? {},
     resourceVersion: meta.resourceVersion ?? '',
   };
+}
+
+/**
+ * A reboot was requested and is not done: the operator has not taken up the annotation's value
+ * yet, or its reboot task is still running (Ready says Rebooting until the VM settles).
+ */
+function rebootInProgress(vm: VirtualMachine): boolean {
+  const requested = vm.metadata.annotations?.[REBOOT_REQUESTED_ANNOTATION];
+  if (requested && requested !== vm.status?.observedRebootRequest) return true;
+  return findCondition(vm.status?.conditions, 'Ready')?.reason === 'Rebooting';
 }
 
 export function toVmDetail(cluster: string, vm: VirtualMachine): VmDetail {

@@ -165,10 +165,8 @@ export function fakeApi(data: { vms?: VmDetail[]; providers?: ProviderSummary[] 
     })),
     powerVm: jest.fn(async (ref: ObjectRef, action: PowerAction) => {
       const vm = vms.find((v) => matches(v, ref))!;
-      return {
-        ...vm,
-        desiredPowerState: action === 'reboot' ? vm.desiredPowerState : POWER_ACTION_STATES[action],
-      };
+      if (action === 'reboot') return { ...vm, rebooting: true };
+      return { ...vm, desiredPowerState: POWER_ACTION_STATES[action] };
     }),
     deleteVm: jest.fn(async () => undefined),
     listProviders: jest.fn(async () => page(providers)),

@@ -17,9 +17,9 @@ const useStyles = makeStyles((theme) => ({
 
 type Tone = keyof ReturnType<typeof useStyles>;
 
-export function powerStateLabel(
-  vm: Pick<VmSummary, 'powerState' | 'desiredPowerState' | 'deleting'>,
-): {
+type PowerView = Pick<VmSummary, 'powerState' | 'desiredPowerState' | 'deleting' | 'rebooting'>;
+
+export function powerStateLabel(vm: PowerView): {
   label: string;
   tone: Tone;
 } {
@@ -32,15 +32,13 @@ export function powerStateLabel(
     };
   }
   if (vm.powerState === 'Off' && wantsOn) return { label: 'Powering on…', tone: 'transition' };
+  if (vm.powerState === 'On' && vm.rebooting) return { label: 'Rebooting…', tone: 'transition' };
   if (vm.powerState === 'On') return { label: 'Powered on', tone: 'on' };
   if (vm.powerState === 'Off') return { label: 'Powered off', tone: 'off' };
   return { label: 'Power state unknown', tone: 'unknown' };
 }
 
-export function PowerStateBadge(props: {
-  vm: Pick<VmSummary, 'powerState' | 'desiredPowerState' | 'deleting'>;
-  size?: 'small' | 'medium';
-}) {
+export function PowerStateBadge(props: { vm: PowerView; size?: 'small' | 'medium' }) {
   const classes = useStyles();
   const { label, tone } = powerStateLabel(props.vm);
   return (

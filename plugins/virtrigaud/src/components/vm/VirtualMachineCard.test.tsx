@@ -123,6 +123,7 @@ describe('VM entity card', () => {
         'reboot',
       ),
     );
+    expect(await screen.findByText('Rebooting…')).toBeInTheDocument();
     // A reboot does not change the desired power state: the card still offers to power off.
     expect(await screen.findByRole('button', { name: 'Power off' })).toBeInTheDocument();
   });
