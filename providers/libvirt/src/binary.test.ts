@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createProviderClient } from '@virtrigaud/provider-sdk';
+import { derivedUuid } from './names';
 import { LOCAL_URI, startTestRun, virsh, type TestRun } from './testing/libvirt';
 
 jest.setTimeout(120_000);
@@ -67,6 +68,14 @@ function startBinary(): Promise<Started> {
   });
 }
 
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   const done = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -86,19 +95,22 @@ it('a Create interrupted by SIGKILL and retried on a new process yields one doma
     placementJson: '{}',
     userData: Buffer.from('#cloud-config\n'),
   };
+  const id = derivedUuid(owner.uid);
   const first = await startBinary();
   const firstClient = createProviderClient(first.address);
-  const created = await firstClient.create(request);
-  // The volumes and domain are built in the background: kill the process while that runs.
-  firstClient.close();
+  // Kill the process in the middle of the build: its first volume exists, the domain does not yet.
+  const interrupted = firstClient.create(request).catch((err: unknown) => err);
+  await waitFor(async () => (await t.volumes()).includes(`vr-${id}-root.qcow2`));
   await exited(first.child, 'SIGKILL');
+  expect(await interrupted).toBeInstanceOf(Error);
+  firstClient.close();
 
   const second = await startBinary();
   const client = createProviderClient(second.address);
   try {
     const again = await client.create(request);
-    expect(again.id).toBe(created.id);
-    for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
+    expect(again.id).toBe(id);
+    for (let wait = 10; again.task?.id; wait = Math.min(wait * 2, 500)) {
       const state = await client.taskStatus({ task: again.task });
       if (state.done) {
         expect(state.error).toBe('');
@@ -108,13 +120,13 @@ it('a Create interrupted by SIGKILL and retried on a new process yields one doma
     }
     const domains = (await virsh('list', '--all', '--name')).split('\n').map((n) => n.trim());
     expect(domains.filter((n) => n === request.name)).toHaveLength(1);
-    expect((await t.volumes()).filter((v) => v.includes(created.id))).toEqual([
-      `vr-${created.id}-data-data.qcow2`,
-      `vr-${created.id}-root.qcow2`,
-      `vr-${created.id}-seed.iso`,
+    expect((await t.volumes()).filter((v) => v.includes(id))).toEqual([
+      `vr-${id}-data-data.qcow2`,
+      `vr-${id}-root.qcow2`,
+      `vr-${id}-seed.iso`,
     ]);
-    await client.delete({ id: created.id, owner });
-    expect((await t.volumes()).filter((v) => v.includes(created.id))).toEqual([]);
+    await client.delete({ id: id, owner });
+    expect((await t.volumes()).filter((v) => v.includes(id))).toEqual([]);
   } finally {
     client.close();
     expect(await exited(second.child, 'SIGTERM')).toBe(0);

@@ -10,25 +10,62 @@ const KEEP_FINISHED_MS = 10 * 60_000;
 
 export class InflightWork {
   private readonly outcomes = new Map<string, Outcome>();
+  private readonly running = new Map<string, Promise<Outcome>>();
 
-  start(key: string, work: () => Promise<unknown>, onError: (err: unknown) => void): void {
-    if (this.outcomes.get(key)?.done === false) return;
+  /** Starts `work` unless it runs already; resolves (never rejects) once it finished. */
+  start(
+    key: string,
+    work: () => Promise<unknown>,
+    onError: (err: unknown) => void,
+  ): Promise<Outcome> {
+    const running = this.running.get(key);
+    if (running) return running;
     this.outcomes.set(key, { done: false });
-    work().then(
+    const settled = work().then(
       () => this.finish(key, {}),
       (err: unknown) => {
         onError(err);
-        this.finish(key, { error: err instanceof Error ? err.message : String(err) });
+        return this.finish(key, { error: err instanceof Error ? err.message : String(err) });
       },
     );
+    this.running.set(key, settled);
+    return settled;
   }
 
   get(key: string): Outcome | undefined {
     return this.outcomes.get(key);
   }
 
-  private finish(key: string, outcome: { error?: string }) {
-    this.outcomes.set(key, { done: true, ...outcome });
+  private finish(key: string, outcome: { error?: string }): Outcome {
+    const finished = { done: true, ...outcome };
+    this.outcomes.set(key, finished);
+    this.running.delete(key);
     setTimeout(() => this.outcomes.delete(key), KEEP_FINISHED_MS).unref();
+    return finished;
+  }
+}
+
+/**
+ * The outcome when the work finishes within `ms` (and before the call is cancelled), else undefined:
+ * most Creates take tens of milliseconds, and answering them directly spares the caller a TaskStatus
+ * round trip, while a slow one (an image download) goes on behind its task.
+ */
+export async function settledWithin(
+  work: Promise<Outcome>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<Outcome | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const giveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    onAbort = () => resolve(undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, giveUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -41,7 +41,7 @@ export async function cloneVm(
   if (isActive(await lv.domains.state(source.uuid, ctx.signal)))
     throw failedPrecondition('the source VM is running; power it off to clone it consistently');
   if (input.linked) await checkLinkable(lv, source.uuid, ctx.signal);
-  lv.inflight.start(
+  void lv.inflight.start(
     `clone:${uuid}`,
     () => copy(lv, source, { name, uuid, owner, input }),
     (err) => lv.log.warn({ err, domain: name, correlationId: ctx.correlationId }, 'clone failed'),

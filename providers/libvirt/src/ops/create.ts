@@ -19,12 +19,15 @@ import {
 import { interfaces, networkConfig } from '../networks';
 import { uploadSeedIso } from '../storage/seed-iso';
 import type { BackingImage, VolumeInfo } from '../storage/volumes';
+import { settledWithin } from '../inflight';
 import { encodeTask } from '../tasks';
 import { ownerVmExists } from './owner';
 import { removeVolumes } from './volume-cleanup';
 
 /** cloud-init documents above this are refused (NoCloud seeds are meant for small documents). */
 export const MAX_CLOUD_INIT_BYTES = 1024 * 1024;
+/** A build finished within this is answered directly, without a task. */
+export const ANSWER_WITHIN_MS = 2000;
 /** A create whose domain never appears within this is reported failed (the worker died). */
 const CREATE_GRACE_MS = 10 * 60_000;
 
@@ -61,12 +64,14 @@ export async function createVm(
     expect: 'defined',
     giveUpAt: Date.now() + lv.settings.downloadTimeoutMs + CREATE_GRACE_MS,
   });
-  lv.inflight.start(
+  const built = lv.inflight.start(
     `create:${uuid}`,
     () => build(lv, input, { name, uuid, pool, hw, nics }),
     (err) => lv.log.warn({ err, domain: name, correlationId: ctx.correlationId }, 'create failed'),
   );
-  return { id: uuid, task };
+  // A failure is reported through the task, like one that happens later.
+  const outcome = await settledWithin(built, ANSWER_WITHIN_MS, ctx.signal);
+  return outcome?.done && !outcome.error ? { id: uuid } : { id: uuid, task };
 }
 
 function checkDisk(disk: VMDisk, index: number): void {
