@@ -4,8 +4,6 @@
 // and the owner is recorded in the domain's metadata, so any replica (each with its own libvirt
 // connection) answers for what another one started.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import {
@@ -13,21 +11,15 @@ import {
   startTestRun,
   type TestRun,
 } from '@virtrigaud/provider-libvirt/dist/testing/libvirt';
-import type { Manager } from '../src/manager';
-import { startTestCluster, type TestCluster } from './support/cluster';
-import { startManager } from './support/manager';
-import { applyReplicatedProvider, readyReplicas } from './support/provider-replicas';
-import { replicaConformanceTarget } from './support/replica-target';
+import { applyReplicatedProvider } from './support/provider-replicas';
+import { startReplicatedProvider } from './support/replica-target';
 
 jest.setTimeout(15 * 60_000);
 
 const PROVIDER = 'virt-x3';
 const REPLICAS = 3;
 const libvirtPackage = path.dirname(require.resolve('@virtrigaud/provider-libvirt/package.json'));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-libvirt-'));
 let run: TestRun;
-let cluster: TestCluster;
-let manager: Manager;
 
 /** The libvirt package's own daemon scripts; this process is registered as one of their users. */
 function libvirtDaemons(script: 'ensure-libvirt.sh' | 'stop-libvirt.sh'): void {
@@ -42,29 +34,23 @@ describeConformance(`libvirt, ${REPLICAS} replicas on one libvirtd behind round 
   start: async () => {
     libvirtDaemons('ensure-libvirt.sh');
     run = await startTestRun('rr');
-    cluster = await startTestCluster({
-      kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
-    });
-    manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
-    await applyReplicatedProvider(cluster.client, {
+    return startReplicatedProvider({
       name: PROVIDER,
-      type: 'libvirt',
-      endpoint: LOCAL_URI,
       replicas: REPLICAS,
-      defaults: { storage: run.pool },
-      env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
-    });
-    return replicaConformanceTarget(
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
-      async () => {
-        await manager.stop();
-        await cluster.stop();
+      apply: (client) =>
+        applyReplicatedProvider(client, {
+          name: PROVIDER,
+          type: 'libvirt',
+          endpoint: LOCAL_URI,
+          replicas: REPLICAS,
+          defaults: { storage: run.pool },
+          env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
+        }),
+      stopHypervisor: async () => {
         await run.cleanup();
         libvirtDaemons('stop-libvirt.sh');
-        fs.rmSync(tmp, { recursive: true, force: true });
       },
-    );
+    });
   },
   fixtures: {
     class: { cpu: 1, memory: '128Mi' },

@@ -3,59 +3,40 @@
 // provider.json mounted) on one schema-validating Proxmox simulator, behind a round-robin client:
 // task ids are Proxmox UPIDs and the owner lives in the VM's config on the cluster, so any
 // replica answers for what another one started.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import {
   startSimulatedCluster,
   TEMPLATE_VMID,
   TOKEN_ID,
-  type SimulatedCluster,
 } from '@virtrigaud/provider-proxmox/dist/testing/fixture';
-import type { Manager } from '../src/manager';
-import { startTestCluster, type TestCluster } from './support/cluster';
-import { startManager } from './support/manager';
-import { applyReplicatedProvider, readyReplicas } from './support/provider-replicas';
-import { replicaConformanceTarget } from './support/replica-target';
+import { applyReplicatedProvider } from './support/provider-replicas';
+import { startReplicatedProvider } from './support/replica-target';
 
 const PROVIDER = 'pve-x3';
 const REPLICAS = 3;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-proxmox-'));
-let simulator: SimulatedCluster;
-let cluster: TestCluster;
-let manager: Manager;
 
 describeConformance(`proxmox, ${REPLICAS} replicas on one simulator behind round robin`, {
   start: async () => {
-    simulator = await startSimulatedCluster();
-    cluster = await startTestCluster({
-      kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
-    });
-    manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
-    await applyReplicatedProvider(cluster.client, {
+    const simulator = await startSimulatedCluster();
+    return startReplicatedProvider({
       name: PROVIDER,
-      type: 'proxmox',
-      endpoint: simulator.sim.url,
       replicas: REPLICAS,
-      credentials: {
-        token_id: TOKEN_ID,
-        token_secret: simulator.tokenSecret,
-        'ca.crt': simulator.certificate.cert,
-      },
-      defaults: { node: 'pve1', storage: 'local-lvm' },
-      endpointTLS: { caSecretKey: 'ca.crt' },
+      apply: (client) =>
+        applyReplicatedProvider(client, {
+          name: PROVIDER,
+          type: 'proxmox',
+          endpoint: simulator.sim.url,
+          replicas: REPLICAS,
+          credentials: {
+            token_id: TOKEN_ID,
+            token_secret: simulator.tokenSecret,
+            'ca.crt': simulator.certificate.cert,
+          },
+          defaults: { node: 'pve1', storage: 'local-lvm' },
+          endpointTLS: { caSecretKey: 'ca.crt' },
+        }),
+      stopHypervisor: () => simulator.stop(),
     });
-    return replicaConformanceTarget(
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
-      async () => {
-        await manager.stop();
-        await cluster.stop();
-        await simulator.stop();
-        fs.rmSync(tmp, { recursive: true, force: true });
-      },
-    );
   },
   fixtures: {
     class: { cpu: 1, memory: '512Mi', diskDefaults: { sizeGiB: 8 } },

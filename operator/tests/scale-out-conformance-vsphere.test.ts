@@ -3,53 +3,36 @@
 // provider.json mounted) on one vcsim, behind a round-robin client: task ids are vSphere task
 // references and the owner is recorded on the VM in vCenter, so any replica (each with its own
 // session) answers for what another one started.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import { startVcsim } from '@virtrigaud/provider-vsphere/dist/testing/vcsim';
-import type { Manager } from '../src/manager';
-import { startTestCluster, type TestCluster } from './support/cluster';
-import { startManager } from './support/manager';
-import { applyReplicatedProvider, readyReplicas } from './support/provider-replicas';
-import { replicaConformanceTarget } from './support/replica-target';
+import { applyReplicatedProvider } from './support/provider-replicas';
+import { startReplicatedProvider } from './support/replica-target';
 
 const PROVIDER = 'vc-x3';
 const REPLICAS = 3;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-conformance-vsphere-'));
-let cluster: TestCluster;
-let manager: Manager;
 
 describeConformance(`vsphere, ${REPLICAS} replicas on one vcsim behind round robin`, {
   start: async () => {
     const vcsim = await startVcsim();
-    cluster = await startTestCluster({
-      kubelet: { rootDir: path.join(tmp, 'pods'), maxProbePeriodMs: 200 },
-    });
-    manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
-    await applyReplicatedProvider(cluster.client, {
+    return startReplicatedProvider({
       name: PROVIDER,
-      type: 'vsphere',
-      endpoint: vcsim.endpoint,
       replicas: REPLICAS,
-      credentials: {
-        username: vcsim.username,
-        password: vcsim.password,
-        'ca.crt': vcsim.certificatePem,
-      },
-      defaults: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' },
-      endpointTLS: { caSecretKey: 'ca.crt' },
+      apply: (client) =>
+        applyReplicatedProvider(client, {
+          name: PROVIDER,
+          type: 'vsphere',
+          endpoint: vcsim.endpoint,
+          replicas: REPLICAS,
+          credentials: {
+            username: vcsim.username,
+            password: vcsim.password,
+            'ca.crt': vcsim.certificatePem,
+          },
+          defaults: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' },
+          endpointTLS: { caSecretKey: 'ca.crt' },
+        }),
+      stopHypervisor: () => vcsim.stop(),
     });
-    return replicaConformanceTarget(
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS),
-      await readyReplicas(cluster.client, PROVIDER, REPLICAS, 'metrics'),
-      async () => {
-        await manager.stop();
-        await cluster.stop();
-        await vcsim.stop();
-        fs.rmSync(tmp, { recursive: true, force: true });
-      },
-    );
   },
   fixtures: {
     class: { cpu: 1, memory: '512Mi' },

@@ -1,7 +1,14 @@
 // A conformance target over the ready replicas of a Provider: a round-robin gRPC target over their
 // gRPC addresses and their metrics as one scrape. Stopping it also checks that every replica
 // served calls (the round robin really spread the suite).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ConformanceTarget } from '@virtrigaud/provider-conformance';
+import type { KubeClient } from '../../src/kube/client';
+import { startTestCluster } from './cluster';
+import { startManager } from './manager';
+import { readyReplicas } from './provider-replicas';
 import { serveReplicaMetrics } from './replica-metrics';
 import { roundRobinTarget } from './round-robin-target';
 
@@ -31,4 +38,33 @@ export async function replicaConformanceTarget(
       for (const calls of served) expect(calls).toBeGreaterThan(10);
     },
   };
+}
+
+/**
+ * The setup every replicated conformance run shares: a devcluster with the dev kubelet, the
+ * manager balancing over EndpointSlices, the Provider `apply` creates (with `replicas` replicas)
+ * and, once they are ready, a round-robin target over them. `stopHypervisor` runs last.
+ */
+export async function startReplicatedProvider(options: {
+  name: string;
+  replicas: number;
+  apply: (client: KubeClient, workDir: string) => Promise<void>;
+  stopHypervisor?: () => Promise<void>;
+}): Promise<ConformanceTarget> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `scale-out-${options.name}-`));
+  const cluster = await startTestCluster({
+    kubelet: { rootDir: path.join(workDir, 'pods'), maxProbePeriodMs: 200 },
+  });
+  const manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
+  await options.apply(cluster.client, workDir);
+  return replicaConformanceTarget(
+    await readyReplicas(cluster.client, options.name, options.replicas),
+    await readyReplicas(cluster.client, options.name, options.replicas, 'metrics'),
+    async () => {
+      await manager.stop();
+      await cluster.stop();
+      await options.stopHypervisor?.();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  );
 }
