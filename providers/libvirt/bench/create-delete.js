@@ -1,8 +1,8 @@
 // Benchmark of the libvirt provider on the real libvirtd (npm run bench -w @virtrigaud/provider-libvirt):
-//   create→running and delete of N VMs through the provider (gRPC: Create, TaskStatus until
-//   done, Power on; Delete) vs. the same steps as direct `virsh` runs (overlay vol-create, define,
-//   start; destroy, undefine, vol-delete) in the same run, same pool, same domain XML. Target:
-//   provider overhead under 20%. Also the median of single virsh steps (define, start, snapshot,
+//   create→running and delete of N VMs through the provider (gRPC: Create, TaskStatus while it
+//   returns a task, Power on; Delete) vs. the same steps as direct `virsh` runs (overlay
+//   vol-create, define, start; destroy, undefine, vol-delete) in the same run, same pool, same
+//   domain XML, VM by VM alternating between the two. Target: provider overhead under 20%. Also the median of single virsh steps (define, start, snapshot,
 //   destroy) on TCG domains.
 //
 //   BENCH_VMS=20 BENCH_ROUNDS=2 node bench/create-delete.js
@@ -46,42 +46,36 @@ function domainXml(name, uuid, pool, volume) {
   });
 }
 
-async function direct(t, round) {
-  const xmlDir = fs.mkdtempSync(path.join(t.poolDir, '..', 'bench-xml-'));
-  const names = [];
-  const created = performance.now();
-  for (let i = 0; i < VMS; i++) {
-    const name = `${t.prefix}-direct-${round}-${i}`;
-    const uuid = randomUUID();
-    const volume = `${name}.qcow2`;
-    await virsh(
-      'vol-create-as',
-      t.pool,
-      volume,
-      '0',
-      '--format',
-      'qcow2',
-      '--backing-vol',
-      t.baseImage,
-      '--backing-vol-format',
-      'qcow2',
-    );
-    const file = path.join(xmlDir, `${name}.xml`);
-    fs.writeFileSync(file, domainXml(name, uuid, t.pool, volume));
-    await virsh('define', file);
-    await virsh('start', name);
-    names.push({ name, volume });
-  }
-  const createMs = performance.now() - created;
-  const deleted = performance.now();
-  for (const { name, volume } of names) {
-    await virsh('destroy', name);
-    await virsh('undefine', name, '--snapshots-metadata');
-    await virsh('vol-delete', '--pool', t.pool, volume);
-  }
-  const deleteMs = performance.now() - deleted;
-  fs.rmSync(xmlDir, { recursive: true, force: true });
-  return { createMs, deleteMs };
+/** The direct path: the same steps as plain virsh runs. */
+function directPath(t, xmlDir) {
+  return {
+    async create(round, i) {
+      const name = `${t.prefix}-direct-${round}-${i}`;
+      const volume = `${name}.qcow2`;
+      await virsh(
+        'vol-create-as',
+        t.pool,
+        volume,
+        '0',
+        '--format',
+        'qcow2',
+        '--backing-vol',
+        t.baseImage,
+        '--backing-vol-format',
+        'qcow2',
+      );
+      const file = path.join(xmlDir, `${name}.xml`);
+      fs.writeFileSync(file, domainXml(name, randomUUID(), t.pool, volume));
+      await virsh('define', file);
+      await virsh('start', name);
+      return { name, volume };
+    },
+    async remove({ name, volume }) {
+      await virsh('destroy', name);
+      await virsh('undefine', name, '--snapshots-metadata');
+      await virsh('vol-delete', '--pool', t.pool, volume);
+    },
+  };
 }
 
 async function waitTask(client, task) {
@@ -96,33 +90,58 @@ async function waitTask(client, task) {
   }
 }
 
-async function provider(t, client, round) {
-  const vms = [];
-  const created = performance.now();
-  for (let i = 0; i < VMS; i++) {
-    const name = `${t.prefix}-provider-${round}-${i}`;
-    const owner = { uid: randomUUID(), namespace: 'bench', name };
-    const res = await client.create({
-      name,
-      owner,
-      classJson: JSON.stringify({ cpu: 1, memory: '128Mi' }),
-      imageJson: JSON.stringify({ source: { libvirt: { path: t.baseImage, format: 'qcow2' } } }),
-      networksJson: '[]',
-      disksJson: '[]',
-      placementJson: '{}',
-    });
-    await waitTask(client, res.task);
-    await waitTask(
-      client,
-      (await client.power({ id: res.id, op: PowerOp.POWER_OP_ON, owner })).task,
-    );
-    vms.push({ id: res.id, owner });
-  }
-  const createMs = performance.now() - created;
-  const deleted = performance.now();
-  for (const vm of vms) await waitTask(client, (await client.delete(vm)).task);
-  const deleteMs = performance.now() - deleted;
-  return { createMs, deleteMs };
+/** The provider path over gRPC, as the operator drives it. */
+function providerPath(t, client) {
+  return {
+    async create(round, i) {
+      const name = `${t.prefix}-provider-${round}-${i}`;
+      const owner = { uid: randomUUID(), namespace: 'bench', name };
+      const res = await client.create({
+        name,
+        owner,
+        classJson: JSON.stringify({ cpu: 1, memory: '128Mi' }),
+        imageJson: JSON.stringify({ source: { libvirt: { path: t.baseImage, format: 'qcow2' } } }),
+        networksJson: '[]',
+        disksJson: '[]',
+        placementJson: '{}',
+      });
+      await waitTask(client, res.task);
+      await waitTask(
+        client,
+        (await client.power({ id: res.id, op: PowerOp.POWER_OP_ON, owner })).task,
+      );
+      return { id: res.id, owner };
+    },
+    async remove(vm) {
+      await waitTask(client, (await client.delete(vm)).task);
+    },
+  };
+}
+
+async function timed(step) {
+  const started = performance.now();
+  const result = await step();
+  return { ms: performance.now() - started, result };
+}
+
+/**
+ * One round: VM i is created on both paths back to back (alternating which goes first), then
+ * deleted the same way, so load from other users of the machine hits both paths alike.
+ */
+async function round(paths, index) {
+  const totals = { direct: { createMs: 0, deleteMs: 0 }, provider: { createMs: 0, deleteMs: 0 } };
+  const made = { direct: [], provider: [] };
+  const order = (i) => (i % 2 === 0 ? ['direct', 'provider'] : ['provider', 'direct']);
+  for (let i = 0; i < VMS; i++)
+    for (const key of order(i)) {
+      const { ms, result } = await timed(() => paths[key].create(index, i));
+      totals[key].createMs += ms;
+      made[key].push(result);
+    }
+  for (let i = 0; i < VMS; i++)
+    for (const key of order(i))
+      totals[key].deleteMs += (await timed(() => paths[key].remove(made[key][i]))).ms;
+  return totals;
 }
 
 async function median(times, step) {
@@ -193,12 +212,11 @@ async function main() {
   });
   const client = createProviderClient(server.address, { deadlineMs: 120_000 });
   try {
+    const xmlDir = fs.mkdtempSync(path.join(t.poolDir, '..', 'bench-xml-'));
+    const paths = { direct: directPath(t, xmlDir), provider: providerPath(t, client) };
     const rounds = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const viaVirsh = await direct(t, round);
-      const viaProvider = await provider(t, client, round);
-      rounds.push({ direct: viaVirsh, provider: viaProvider });
-    }
+    for (let index = 0; index < ROUNDS; index++) rounds.push(await round(paths, index));
+    fs.rmSync(xmlDir, { recursive: true, force: true });
     const sum = (key, what) => rounds.reduce((total, r) => total + r[key][what], 0);
     const total = (key) => sum(key, 'createMs') + sum(key, 'deleteMs');
     const overhead = total('provider') / total('direct') - 1;
