@@ -3,8 +3,6 @@
 // round-robin client: task ids describe the operation and are checked against the domain's state,
 // and the owner is recorded in the domain's metadata, so any replica (each with its own libvirt
 // connection) answers for what another one started.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import {
   LOCAL_URI,
@@ -18,21 +16,11 @@ jest.setTimeout(15 * 60_000);
 
 const PROVIDER = 'virt-x3';
 const REPLICAS = 3;
-const libvirtPackage = path.dirname(require.resolve('@virtrigaud/provider-libvirt/package.json'));
 let run: TestRun;
-
-/** The libvirt package's own daemon scripts; this process is registered as one of their users. */
-function libvirtDaemons(script: 'ensure-libvirt.sh' | 'stop-libvirt.sh'): void {
-  execFileSync(
-    'bash',
-    [path.join(libvirtPackage, 'scripts', script), '--holder', String(process.pid)],
-    { stdio: 'inherit', timeout: 15 * 60_000 },
-  );
-}
 
 describeConformance(`libvirt, ${REPLICAS} replicas on one libvirtd behind round robin`, {
   start: async () => {
-    libvirtDaemons('ensure-libvirt.sh');
+    // libvirtd is started by the operator project's jest globalSetup (operator/jest.config.js).
     run = await startTestRun('rr');
     return startReplicatedProvider({
       name: PROVIDER,
@@ -46,10 +34,7 @@ describeConformance(`libvirt, ${REPLICAS} replicas on one libvirtd behind round 
           defaults: { storage: run.pool },
           env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
         }),
-      stopHypervisor: async () => {
-        await run.cleanup();
-        libvirtDaemons('stop-libvirt.sh');
-      },
+      stopHypervisor: () => run.cleanup(),
     });
   },
   fixtures: {
