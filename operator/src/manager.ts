@@ -265,8 +265,7 @@ export class Manager {
           (service) => slices?.byIndex('service', service) ?? [],
         ),
     );
-    const expectations = new WriteExpectations();
-    vms.on((_type, vm) => expectations.observe(vm));
+    const expectations = writeExpectations(vms);
     const caches = { providers, classes, images, networks };
     const gateway = this.gateway;
 
@@ -338,6 +337,7 @@ export class Manager {
       new VMSnapshotReconciler({
         ...vmDeps,
         snapshots,
+        expectations: writeExpectations(snapshots),
         taskPollMs: 500,
         permanentErrorRetryMs: o.permanentErrorRetryMs,
       }),
@@ -353,6 +353,7 @@ export class Manager {
       new VMCloneReconciler({
         ...vmDeps,
         clones,
+        expectations: writeExpectations(clones),
         snapshots,
         classes,
         taskPollMs: 500,
@@ -372,6 +373,13 @@ export class Manager {
       .watchesOwn(sets)
       .watches(vms, owningSet);
   }
+}
+
+/** Expectations of a controller's own writes, satisfied as the informer delivers them. */
+function writeExpectations<T extends KubeObject>(informer: Informer<T>): WriteExpectations {
+  const expectations = new WriteExpectations();
+  informer.on((_type, obj) => expectations.observe(obj));
+  return expectations;
 }
 
 /** VMs care about their Provider's readiness, spec and capabilities, not its health timestamps. */

@@ -8,6 +8,7 @@ import type { KubeClient } from '../../kube/client';
 import { isAlreadyExists } from '../../kube/errors';
 import type { EventRecorder } from '../../kube/events';
 import type { Informer } from '../../kube/informer';
+import type { WriteExpectations } from '../../runtime/expectations';
 import { Resources } from '../../kube/resources';
 import type { KubeObject, ObjectKey } from '../../kube/types';
 import { CircuitOpenError } from '../../grpc/circuit-breaker';
@@ -26,6 +27,8 @@ export interface CloneReconcilerDeps extends VMProviderDeps {
   client: KubeClient;
   recorder: EventRecorder;
   clones: Informer<Clone>;
+  /** Our own writes the cache has not shown yet: acting before would call Clone again. */
+  expectations: WriteExpectations;
   classes: Informer<VMClass & KubeObject>;
   snapshots: Informer<VMSnapshot & KubeObject>;
   taskPollMs: number;
@@ -37,7 +40,12 @@ export class VMCloneReconciler implements Reconciler {
 
   async reconcile(request: ObjectKey, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const clone = this.deps.clones.get(request.namespace, request.name);
-    if (!clone || clone.metadata.deletionTimestamp) return;
+    if (!clone || clone.metadata.deletionTimestamp) {
+      this.deps.expectations.forget(`${request.namespace}/${request.name}`);
+      return;
+    }
+    // The watch event of our last write enqueues this key again; until then the copy is stale.
+    if (!this.deps.expectations.isSatisfied(clone)) return { requeueAfterMs: 1_000 };
     if (clone.status?.phase === 'Ready' && !clone.status.lastTaskRef) return;
     try {
       return await this.ensure(clone, ctx);
@@ -226,12 +234,14 @@ export class VMCloneReconciler implements Reconciler {
     );
   }
 
-  private report(
+  private async report(
     clone: Clone,
     status: object,
     ready: ReadyCondition,
     warn = false,
   ): Promise<Clone> {
-    return report(this.deps, Resources.VMClone, clone, status, ready, warn);
+    const written = await report(this.deps, Resources.VMClone, clone, status, ready, warn);
+    if (written !== clone) this.deps.expectations.expect(written);
+    return written;
   }
 }

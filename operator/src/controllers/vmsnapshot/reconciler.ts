@@ -4,6 +4,7 @@ import type { VMSnapshot, VMSnapshotSpec } from '@virtrigaud/api';
 import type { KubeClient } from '../../kube/client';
 import type { EventRecorder } from '../../kube/events';
 import type { Informer } from '../../kube/informer';
+import type { WriteExpectations } from '../../runtime/expectations';
 import { Resources } from '../../kube/resources';
 import type { KubeObject, ObjectKey } from '../../kube/types';
 import { CircuitOpenError } from '../../grpc/circuit-breaker';
@@ -25,6 +26,8 @@ export interface SnapshotReconcilerDeps extends VMProviderDeps {
   client: KubeClient;
   recorder: EventRecorder;
   snapshots: Informer<Snapshot>;
+  /** Our own writes the cache has not shown yet: acting before would take the snapshot twice. */
+  expectations: WriteExpectations;
   taskPollMs: number;
   permanentErrorRetryMs: number;
 }
@@ -34,7 +37,12 @@ export class VMSnapshotReconciler implements Reconciler {
 
   async reconcile(request: ObjectKey, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const snapshot = this.deps.snapshots.get(request.namespace, request.name);
-    if (!snapshot) return;
+    if (!snapshot) {
+      this.deps.expectations.forget(`${request.namespace}/${request.name}`);
+      return;
+    }
+    // The watch event of our last write enqueues this key again; until then the copy is stale.
+    if (!this.deps.expectations.isSatisfied(snapshot)) return { requeueAfterMs: 1_000 };
     try {
       return snapshot.metadata.deletionTimestamp
         ? await this.finalize(snapshot, ctx)
@@ -80,7 +88,10 @@ export class VMSnapshotReconciler implements Reconciler {
       await this.report(snapshot, { ...snapshot.status, phase: 'Failed' }, unsupported, true);
       return;
     }
-    snapshot = await addFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
+    snapshot = this.expect(
+      snapshot,
+      await addFinalizer(this.deps.client, Resources.VMSnapshot, snapshot),
+    );
     const status = { ...snapshot.status };
     const vmId = target.vm.status!.id!;
     if (status.lastTaskRef) {
@@ -182,7 +193,7 @@ export class VMSnapshotReconciler implements Reconciler {
 
   private async markReverted(snapshot: Snapshot): Promise<void> {
     const token = snapshot.metadata.annotations?.[REVERT_ANNOTATION];
-    await this.deps.client.patch(
+    const patched = await this.deps.client.patch<Snapshot>(
       Resources.VMSnapshot,
       snapshot.metadata.namespace!,
       snapshot.metadata.name!,
@@ -190,6 +201,7 @@ export class VMSnapshotReconciler implements Reconciler {
         metadata: { annotations: { [REVERTED_ANNOTATION]: token } },
       },
     );
+    this.expect(snapshot, patched);
     this.deps.recorder.record(
       snapshot,
       'Normal',
@@ -258,13 +270,19 @@ export class VMSnapshotReconciler implements Reconciler {
     await removeFinalizer(this.deps.client, Resources.VMSnapshot, snapshot);
   }
 
-  private report(
+  private async report(
     snapshot: Snapshot,
     status: object,
     ready: ReadyCondition,
     warn = false,
   ): Promise<Snapshot> {
-    return report(this.deps, Resources.VMSnapshot, snapshot, status, ready, warn);
+    const written = await report(this.deps, Resources.VMSnapshot, snapshot, status, ready, warn);
+    return this.expect(snapshot, written);
+  }
+
+  private expect(before: Snapshot, after: Snapshot): Snapshot {
+    if (after !== before) this.deps.expectations.expect(after);
+    return after;
   }
 }
 
