@@ -202,24 +202,34 @@ export class MockBackend implements HypervisorBackend {
     input: SnapshotInput,
   ): Promise<Operation & { snapshotId: string }> {
     const errorRate = await this.hypervisorCall(ctx);
-    return this.mutateVm(input.vmId, (vm, state) => {
-      const snapshot = {
-        id: `snap-${String(state.nextId++).padStart(6, '0')}`,
-        name: input.nameHint || 'snapshot',
-        description: input.description,
-        includeMemory: input.includeMemory,
-        createdAt: Date.now(),
-        hardware: vm.hardware,
-        powerState: vm.powerState,
-      };
-      const op = this.transition(
-        vm,
-        'snapshot-create',
-        { snapshots: [...vm.snapshots, snapshot] },
-        errorRate,
-      );
-      return { ...op, snapshotId: snapshot.id };
-    });
+    return this.mutateVm(
+      input.vmId,
+      (vm, state) => {
+        const name = input.nameHint || 'snapshot';
+        // A snapshot is keyed by its name, as on libvirt and Proxmox: a retried create (after a lost
+        // answer or a restarted caller) gets the first one, still pending or done, not a second.
+        const pending = vm.pending?.op === 'snapshot-create' ? vm.pending.snapshots : undefined;
+        const existing = (pending ?? vm.snapshots).find((s) => s.name === name);
+        if (existing) return { ...(pending && { task: this.taskOf(vm) }), snapshotId: existing.id };
+        const snapshot = {
+          id: `snap-${String(state.nextId++).padStart(6, '0')}`,
+          name,
+          description: input.description,
+          includeMemory: input.includeMemory,
+          createdAt: Date.now(),
+          hardware: vm.hardware,
+          powerState: vm.powerState,
+        };
+        const op = this.transition(
+          vm,
+          'snapshot-create',
+          { snapshots: [...vm.snapshots, snapshot] },
+          errorRate,
+        );
+        return { ...op, snapshotId: snapshot.id };
+      },
+      { whileBusy: true },
+    );
   }
 
   async snapshotRevert(ctx: CallContext, vmId: string, snapshotId: string): Promise<Operation> {
@@ -318,12 +328,17 @@ export class MockBackend implements HypervisorBackend {
     return undefined;
   }
 
-  private mutateVm<T>(id: string, change: (vm: MockVM, state: MockState) => T): Promise<T> {
+  /** `whileBusy`: `change` may see a VM mid-transition (transition() still refuses a second). */
+  private mutateVm<T>(
+    id: string,
+    change: (vm: MockVM, state: MockState) => T,
+    { whileBusy = false } = {},
+  ): Promise<T> {
     return this.store.update((state) => {
       settleAll(state, Date.now());
       const vm = state.vms[id];
       if (!vm) throw notFound(`VM ${id} does not exist`);
-      this.ensureIdle(vm);
+      if (!whileBusy) this.ensureIdle(vm);
       return change(vm, state);
     });
   }

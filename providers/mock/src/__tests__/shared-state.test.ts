@@ -44,6 +44,14 @@ describe('two mock replicas sharing a state directory', () => {
     imageJson: '{"source":{"mock":{"name":"img"}}}',
   });
 
+  async function waitFor(task: { id: string } | undefined) {
+    const deadline = Date.now() + 5_000;
+    while (task?.id && !(await b.taskStatus({ task })).done) {
+      if (Date.now() > deadline) throw new Error('task never finished');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   it('answers on replica B for a VM and task created on replica A', async () => {
     const created = await a.create(request('shared-1', 'uid-shared-1'));
     const described = await b.describe({ id: created.id });
@@ -64,6 +72,21 @@ describe('two mock replicas sharing a state directory', () => {
     );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect((await a.listVMs()).vms.filter((vm) => vm.name === 'shared-2')).toHaveLength(1);
+  });
+
+  it('gives a retried SnapshotCreate (same name, any replica) the first snapshot, not a second', async () => {
+    const created = await a.create(request('shared-3', 'uid-shared-3'));
+    await waitFor(created.task);
+    const snapshot = { vmId: created.id, nameHint: 'before-upgrade' };
+    const first = await a.snapshotCreate(snapshot);
+    const whilePending = await b.snapshotCreate(snapshot);
+    expect(whilePending.snapshotId).toBe(first.snapshotId);
+    await waitFor(first.task);
+    expect((await b.snapshotCreate(snapshot)).snapshotId).toBe(first.snapshotId);
+    const raw = JSON.parse((await a.describe({ id: created.id })).providerRawJson) as {
+      snapshots: { name: string }[];
+    };
+    expect(raw.snapshots.map((s) => s.name)).toEqual(['before-upgrade']);
   });
 
   it('shares the hypervisor faults: down on one replica is down on both', async () => {
