@@ -12,12 +12,8 @@ import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
-import {
-  NAMESPACE,
-  applyReplicatedMock,
-  hypervisorVMs,
-  virtualMachine,
-} from './support/provider-replicas';
+import { NAMESPACE, applyReplicatedMock, hypervisorVMs } from './support/provider-replicas';
+import { virtualMachine } from './support/seed-example';
 
 jest.setTimeout(120_000);
 

@@ -16,8 +16,8 @@ import {
   hypervisorVMs,
   readyReplicas,
   replicaPids,
-  virtualMachine,
 } from './support/provider-replicas';
+import { virtualMachine } from './support/seed-example';
 
 jest.setTimeout(120_000);
 

@@ -98,20 +98,6 @@ export async function applyReplicatedProvider(client: KubeClient, provider: Repl
   } as KubeObject);
 }
 
-export function virtualMachine(name: string, provider: string): KubeObject {
-  return {
-    apiVersion: 'infra.virtrigaud.io/v1beta1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: NAMESPACE },
-    spec: {
-      providerRef: { name: provider },
-      classRef: { name: 'small' },
-      imageRef: { name: 'ubuntu' },
-      powerState: 'On',
-    },
-  } as KubeObject;
-}
-
 /** host:port of every ready replica for the named Service port, once there are `count`. */
 export function readyReplicas(
   client: KubeClient,
