@@ -5,6 +5,7 @@ import type { LibvirtSettings } from './settings';
 import type { ImageResolver } from './storage/images';
 import type { Volumes } from './storage/volumes';
 import type { InflightWork } from './inflight';
+import type { ManagedVmIds } from './managed-vm-ids';
 import type { ChainLock } from './storage/chain-lock';
 import type { Virsh } from './virsh/virsh';
 
@@ -19,6 +20,8 @@ export interface LibvirtContext {
   /** The domain type to define (`auto` resolved against the host's capabilities). */
   domainType(signal?: AbortSignal): Promise<'kvm' | 'qemu'>;
   inflight: InflightWork;
+  /** UUIDs seen carrying the provider's metadata (lets Power skip re-reading them). */
+  managedIds: ManagedVmIds;
   /** Held while volumes are layered on others or unused bases removed. */
   chainLock: ChainLock;
   log: Logger;

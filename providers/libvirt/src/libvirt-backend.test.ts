@@ -1,6 +1,7 @@
 // The backend against a real libvirtd with real QEMU (TCG) domains.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -384,6 +385,49 @@ describe('linked clones', () => {
     });
     expect(await codeOf(linkedClone(id, t.owner('lsnapclone')))).toBe('FAILED_PRECONDITION');
     await succeed(backend, backend.delete(callContext(), id, owner));
+  });
+});
+
+describe('power', () => {
+  const stateOf = async (id: string) => (await virsh('domstate', id)).trim();
+
+  it('acts on the state the domain is in: repeated, paused, stopped', async () => {
+    const owner = t.owner('power');
+    const { id } = await succeed(backend, backend.create(callContext(), t.createInput(owner)));
+    await backend.power(callContext(), id, 'on', 0);
+    await backend.power(callContext(), id, 'on', 0);
+    expect(await stateOf(id)).toBe('running');
+    await virsh('suspend', id);
+    await backend.power(callContext(), id, 'on', 0);
+    expect(await stateOf(id)).toBe('running');
+    await backend.power(callContext(), id, 'off', 0);
+    await backend.power(callContext(), id, 'off', 0);
+    expect(await stateOf(id)).toBe('shut off');
+    expect(await codeOf(backend.power(callContext(), id, 'reboot', 0))).toBe('FAILED_PRECONDITION');
+    expect(await backend.power(callContext(), id, 'shutdownGraceful', 1)).toEqual({});
+    await succeed(backend, backend.delete(callContext(), id, owner));
+  });
+
+  it('is NOT_FOUND for a VM another replica deleted since this one created it', async () => {
+    const owner = t.owner('gone');
+    const { id } = await succeed(backend, backend.create(callContext(), t.createInput(owner)));
+    const other = await t.backend();
+    await succeed(other, other.delete(callContext(), id, owner));
+    for (const op of ['on', 'off', 'reboot', 'shutdownGraceful'] as const)
+      expect(await codeOf(backend.power(callContext(), id, op, 0))).toBe('NOT_FOUND');
+  });
+
+  it('never starts a domain without the provider metadata, even one with a VM-like UUID', async () => {
+    const name = `${t.prefix}-foreign`;
+    const uuid = randomUUID();
+    await writeFile(
+      join(t.poolDir, 'foreign.xml'),
+      `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory>` +
+        `<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>`,
+    );
+    await virsh('define', join(t.poolDir, 'foreign.xml'));
+    expect(await codeOf(backend.power(callContext(), uuid, 'on', 0))).toBe('NOT_FOUND');
+    expect(await stateOf(uuid)).toBe('shut off');
   });
 });
 

@@ -15,6 +15,7 @@ import { openConnection, type Connection } from './connection';
 import type { LibvirtContext } from './context';
 import { Domains } from './domain/domains';
 import { InflightWork } from './inflight';
+import { ManagedVmIds } from './managed-vm-ids';
 import { cloneVm } from './ops/clone';
 import { createVm } from './ops/create';
 import { deleteVm } from './ops/delete';
@@ -66,6 +67,7 @@ export class LibvirtBackend implements HypervisorBackend {
       host: connection.host,
       domainType: (signal) => backend!.domainType(signal),
       inflight: new InflightWork(),
+      managedIds: new ManagedVmIds(),
       chainLock: new ChainLock(),
       log: config.log,
     };

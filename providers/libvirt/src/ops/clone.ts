@@ -104,6 +104,7 @@ async function copy(lv: LibvirtContext, source: ParsedDomain, target: Target): P
         },
       }),
     );
+    lv.managedIds.remember(target.uuid);
   } catch (err) {
     if (!(await lv.domains.find(target.uuid, { inactive: true }).catch(() => undefined)))
       await removeVolumes(lv, created).catch(() => undefined);

@@ -143,6 +143,7 @@ async function build(lv: LibvirtContext, input: CreateInput, plan: Plan): Promis
       metadata: { owner: input.owner, tags: input.tags, volumes: created, image: image.label },
     };
     await lv.domains.define(buildDomainXml(spec));
+    lv.managedIds.remember(plan.uuid);
   } catch (err) {
     // Nothing defined: the volumes made for it would be orphans (another owner may have won the name).
     if (!(await lv.domains.find(plan.uuid, { inactive: true }).catch(() => undefined)))

@@ -33,6 +33,7 @@ export async function deleteVm(
       ],
       { signal: ctx.signal },
     );
+    lv.managedIds.forget(id);
   }
   await removeVmStorage(lv, id, domain, ctx.signal);
   return {};

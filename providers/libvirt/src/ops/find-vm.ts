@@ -12,7 +12,9 @@ export async function findVm(
 ): Promise<ParsedDomain | undefined> {
   if (!isVmId(id)) return undefined;
   const domain = await lv.domains.find(id, { inactive, signal });
-  return domain?.metadata ? domain : undefined;
+  if (!domain?.metadata) return undefined;
+  lv.managedIds.remember(domain.uuid);
+  return domain;
 }
 
 export async function requireVm(
@@ -22,6 +24,23 @@ export async function requireVm(
   inactive = true,
 ) {
   const domain = await findVm(lv, id, signal, inactive);
-  if (!domain) throw notFound(`no VM with id ${id}`);
+  if (!domain) throw vmNotFound(id);
   return domain;
+}
+
+/**
+ * That `id` names a VM of this provider, for operations that act on it without needing its XML:
+ * from what this process has seen (see managed-vm-ids.ts), else from one read of the domain.
+ */
+export async function requireManagedVm(
+  lv: LibvirtContext,
+  id: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (isVmId(id) && lv.managedIds.has(id)) return;
+  await requireVm(lv, id, signal);
+}
+
+export function vmNotFound(id: string) {
+  return notFound(`no VM with id ${id}`);
 }
