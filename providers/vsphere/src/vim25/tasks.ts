@@ -54,6 +54,7 @@ export async function readTask(
 export class TaskFailed extends SoapFault {}
 
 const WAIT_SECONDS = 10;
+const WATCHED = ['info.state', 'info.error', 'info.result', 'info.descriptionId', 'info.entity'];
 
 /**
  * Waits for a task to finish with WaitForUpdatesEx on a private PropertyCollector (the shared one
@@ -64,6 +65,41 @@ export async function waitForTask(
   task: MoRef,
   signal?: AbortSignal,
 ): Promise<XmlNode | undefined> {
+  const info = (await watchTask(client, task, Infinity, signal))!;
+  if (info.state === 'error') throw new TaskFailed(info.errorType!, info.error!);
+  return info.result;
+}
+
+/**
+ * The task's final info if it ends within `ms`, else undefined (still queued or running). One
+ * property read first, the same call a polling client makes: vCenter finishes some tasks (a
+ * power-on of a small VM, everything on vcsim) before it is asked, and then no collector is
+ * needed. Otherwise it waits with WaitForUpdatesEx, which answers as soon as vCenter records the
+ * end, instead of polling.
+ */
+export async function taskOutcomeWithin(
+  client: Vim25Client,
+  task: MoRef,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<TaskInfo | undefined> {
+  const deadline = Date.now() + ms;
+  const first = await readTask(client, task, signal);
+  if (first.state === 'success' || first.state === 'error') return first;
+  return watchTask(client, task, deadline, signal);
+}
+
+/**
+ * Follows a task's info on a private PropertyCollector until it ends (returns its info) or
+ * `deadline` (epoch ms) passes (returns undefined). WaitForUpdatesEx takes whole seconds, so
+ * the deadline is kept to within a second.
+ */
+async function watchTask(
+  client: Vim25Client,
+  task: MoRef,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<TaskInfo | undefined> {
   const content = await client.serviceContent(signal);
   const collector = moref(
     await client.invoke('CreatePropertyCollector', content.propertyCollector, {}, signal),
@@ -74,7 +110,7 @@ export async function waitForTask(
       collector,
       {
         spec: {
-          propSet: { type: 'Task', pathSet: ['info.state', 'info.error', 'info.result'] },
+          propSet: { type: 'Task', pathSet: WATCHED },
           objectSet: { obj: task, skip: false },
         },
         partialUpdates: false,
@@ -85,17 +121,20 @@ export async function waitForTask(
     const values = new Map<string, XmlNode>();
     for (;;) {
       signal?.throwIfAborted();
+      // The first call (empty version) answers at once with the current values.
+      const left = deadline - Date.now();
+      if (version && left <= 0) return undefined;
+      const maxWaitSeconds = Math.max(1, Math.min(WAIT_SECONDS, Math.ceil(left / 1000)));
       const updates = await client.invoke(
         'WaitForUpdatesEx',
         collector,
-        { version, options: { maxWaitSeconds: WAIT_SECONDS } },
+        { version, options: { maxWaitSeconds } },
         signal,
       );
       if (!updates) continue;
       version = childText(updates, 'version') ?? version;
       const info = foldUpdates(updates, values);
-      if (info.state === 'success') return info.result;
-      if (info.state === 'error') throw new TaskFailed(info.errorType!, info.error!);
+      if (info.state === 'success' || info.state === 'error') return info;
     }
   } finally {
     await client.invoke('DestroyPropertyCollector', collector).catch(() => undefined);
@@ -113,9 +152,13 @@ function foldUpdates(updates: XmlNode, values: Map<string, XmlNode>): TaskInfo {
       }
     }
   }
-  return taskInfo(
-    text(values.get('info.state')),
-    values.get('info.error'),
-    values.get('info.result'),
-  );
+  return {
+    ...taskInfo(
+      text(values.get('info.state')),
+      values.get('info.error'),
+      values.get('info.result'),
+    ),
+    descriptionId: text(values.get('info.descriptionId')),
+    entity: moref(values.get('info.entity')),
+  };
 }

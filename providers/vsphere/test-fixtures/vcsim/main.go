@@ -10,6 +10,11 @@
 //	VCSIM_CERT=<base64 DER of the server certificate>
 //
 // The certificate lets tests exercise real TLS verification (CA bundle and fingerprint pinning).
+//
+// vcsim runs every task to its end inside the method call that starts it, so no test could see a
+// task outlast a wait. TaskManager:TaskControl adds vCenter's TaskManager.CreateTask and
+// Task.SetTaskState (the calls vCenter extensions use for their own tasks): a test makes a task
+// that stays running until it ends it.
 package main
 
 import (
@@ -28,10 +33,15 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
 )
 
 func main() {
@@ -56,6 +66,9 @@ func main() {
 		os.Exit(1)
 	}
 	defer model.Remove()
+	taskControl := &taskControl{}
+	taskControl.Self = types.ManagedObjectReference{Type: "TaskManager", Value: "TaskControl"}
+	simulator.Map.Put(taskControl)
 
 	// An explicit user makes vcsim check the password (with its default login any non-empty
 	// password is accepted), so tests can see a real InvalidLogin fault.
@@ -81,6 +94,49 @@ func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	<-stop
+}
+
+// taskControl makes tasks that run until SetTaskState ends them.
+type taskControl struct {
+	mo.TaskManager
+}
+
+var controlledTasks int64
+
+func (c *taskControl) CreateTask(ctx *simulator.Context, req *types.CreateTask) soap.HasFault {
+	task := &controlledTask{}
+	task.Self = types.ManagedObjectReference{
+		Type:  "Task",
+		Value: fmt.Sprintf("task-controlled-%d", atomic.AddInt64(&controlledTasks, 1)),
+	}
+	task.Info = types.TaskInfo{
+		Key:           task.Self.Value,
+		Task:          task.Self,
+		Name:          req.TaskTypeId,
+		DescriptionId: req.TaskTypeId,
+		Entity:        &req.Obj,
+		State:         types.TaskInfoStateRunning,
+		QueueTime:     time.Now(),
+		Cancelable:    req.Cancelable,
+	}
+	ctx.Map.Put(task)
+	return &methods.CreateTaskBody{Res: &types.CreateTaskResponse{Returnval: task.Info}}
+}
+
+type controlledTask struct {
+	mo.Task
+}
+
+func (t *controlledTask) SetTaskState(ctx *simulator.Context, req *types.SetTaskState) soap.HasFault {
+	changes := []types.PropertyChange{{Name: "info.state", Val: req.State}}
+	if req.Result != nil {
+		changes = append(changes, types.PropertyChange{Name: "info.result", Val: req.Result})
+	}
+	if req.Fault != nil {
+		changes = append(changes, types.PropertyChange{Name: "info.error", Val: req.Fault})
+	}
+	ctx.Map.Update(t, changes)
+	return &methods.SetTaskStateBody{Res: &types.SetTaskStateResponse{}}
 }
 
 // loopbackCertificate is a fresh self-signed ECDSA P-256 certificate for 127.0.0.1.
