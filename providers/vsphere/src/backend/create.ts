@@ -45,11 +45,17 @@ import {
 } from './extra-config';
 import { firmwareFields, guestId, hardwareFields } from './hardware';
 import type { Placement } from './placement';
+import { quickOutcome } from './quick-tasks';
 import { instanceUuidFor } from './vm-locator';
 
 const DEFAULT_BOOT_DISK_GIB = 20;
 /** vCenter's limit for inventory names. */
 const MAX_NAME_LENGTH = 80;
+/**
+ * How vCenter refuses a second VM of the same name in a folder, as a fault of the call or of its
+ * task: when our lookup raced another replica's create for the same owner, that VM is ours.
+ */
+const NAME_CLASH = ['DuplicateName', 'AlreadyExists'];
 
 export async function createVm(
   vs: VSphereContext,
@@ -77,24 +83,34 @@ export async function createVm(
   if (existing) return { id: existing };
   if (placement.nameTaken) return { id: await adoptOrReject(vs, ctx, placement.nameTaken, input) };
 
+  let task: MoRef;
   try {
-    const task = source?.templateName
+    task = source?.templateName
       ? await cloneFromTemplate(vs, ctx, input, id, placement.resolved, source.templateName)
       : await createFromScratch(vs, ctx, input, id, placement.resolved);
-    vs.creations.started(task, id);
-    ctx.log.info({ vm: input.name, id, task: task.value }, 'create started');
-    return { id, task: task.value };
   } catch (err) {
     if (isFault(err, 'ManagedObjectNotFound')) {
       vs.placement.forget();
       vs.networks.forget();
     }
-    if (!isFault(err, 'DuplicateName', 'AlreadyExists')) throw err;
-    // Another replica created it between our lookup and our call.
+    if (!isFault(err, ...NAME_CLASH)) throw err;
     const raced = await existingVm(vs, ctx, id, input);
     if (raced) return { id: raced };
     throw err;
   }
+  vs.creations.started(task, id);
+  ctx.log.info({ vm: input.name, id, task: task.value }, 'create started');
+  // A create vCenter finished within the answer bound needs no task (quick-tasks.ts).
+  const outcome = await quickOutcome(vs, ctx, task);
+  if (outcome?.state === 'success') {
+    vs.creations.completed(task.value, outcome.result);
+    return { id };
+  }
+  if (outcome?.state === 'error' && NAME_CLASH.includes(outcome.errorType!)) {
+    const raced = await existingVm(vs, ctx, id, input);
+    if (raced) return { id: raced };
+  }
+  return { id, task: task.value };
 }
 
 /** The id of this owner's VM if it exists; ALREADY_EXISTS if that UUID is someone else's. */

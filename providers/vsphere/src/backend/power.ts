@@ -1,5 +1,6 @@
 // Power operations. Asking for the state a VM is already in succeeds without a task (the operator
-// repeats requests after restarts). A graceful shutdown returns a synthetic task that any replica
+// repeats requests after restarts), and so does a power task vCenter finishes within
+// ANSWER_WITHIN_MS (quick-tasks.ts). A graceful shutdown returns a synthetic task that any replica
 // can evaluate: done once the VM is off, and forced off once its deadline has passed.
 import {
   failedPrecondition,
@@ -8,11 +9,13 @@ import {
   type Operation,
   type PowerOperation,
 } from '@virtrigaud/provider-sdk';
+import type { MoRef } from '../vim25/moref';
 import { retrieveOne } from '../vim25/properties';
 import type { TaskInfo } from '../vim25/tasks';
 import { moref, text } from '../vim25/xml';
 import type { VSphereContext } from './context';
 import { isFault } from './errors';
+import { quickOutcome } from './quick-tasks';
 
 const GUEST_SHUTDOWN_TASK = 'guest-shutdown';
 
@@ -22,10 +25,18 @@ export async function readPowerState(vs: VSphereContext, ctx: CallContext, id: s
   return { ref: vm.obj, state: text(vm.props.get('runtime.powerState')) };
 }
 
+/** No task when the power task ended as asked within the answer bound, else its id. */
+async function answer(vs: VSphereContext, ctx: CallContext, task: MoRef): Promise<Operation> {
+  const info = await quickOutcome(vs, ctx, task);
+  if (info?.state === 'success') return {};
+  if (info?.state === 'error' && (await settledPowerTask(vs, ctx, info))) return {};
+  return { task: task.value };
+}
+
 /**
  * Power on/off go straight to vCenter (one call, as a hand-written client would). When the VM is
- * already in that state vCenter fails the task with InvalidPowerState, which TaskStatus reports
- * as done (see settledPowerTask).
+ * already in that state vCenter fails the task with InvalidPowerState, which counts as done
+ * (see settledPowerTask).
  */
 async function directPower(vs: VSphereContext, ctx: CallContext, id: string, method: string) {
   const started = await vs.vms.withVm(
@@ -34,7 +45,7 @@ async function directPower(vs: VSphereContext, ctx: CallContext, id: string, met
     ctx.signal,
   );
   if (!started) throw notFound(`VM ${id} not found`);
-  return { task: started.value.value };
+  return answer(vs, ctx, started.value);
 }
 
 export async function power(
@@ -48,7 +59,7 @@ export async function power(
   if (op === 'off') return directPower(vs, ctx, id, 'PowerOffVM_Task');
   const { ref, state } = await readPowerState(vs, ctx, id);
   const call = async (method: string) =>
-    ({ task: moref(await vs.client.invoke(method, ref, {}, ctx.signal))!.value }) as Operation;
+    answer(vs, ctx, moref(await vs.client.invoke(method, ref, {}, ctx.signal))!);
   if (op === 'reboot') {
     if (state !== 'poweredOn') throw failedPrecondition(`VM ${id} is ${state}, cannot reboot`);
     return call('ResetVM_Task');
