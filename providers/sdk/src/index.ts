@@ -35,6 +35,7 @@ export {
 export { parseDuration } from './config/duration';
 export { runProvider, type RunProviderOptions } from './runtime/run-provider';
 export {
+  GRPC_SERVER_OPTIONS,
   startProviderServer,
   type ProviderServerOptions,
   type RunningProvider,

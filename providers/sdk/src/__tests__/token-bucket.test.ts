@@ -24,4 +24,15 @@ describe('TokenBucket', () => {
     bucket.close(new Error('closed'));
     await expect(other).rejects.toThrow('closed');
   });
+
+  it('tryTake() takes a free token at once, but never jumps the queue of waiting callers', async () => {
+    const bucket = new TokenBucket(0.001, 2);
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(false);
+    const waiting = bucket.take(new AbortController().signal);
+    expect(bucket.tryTake()).toBe(false);
+    bucket.close(new Error('closed'));
+    await expect(waiting).rejects.toThrow('closed');
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { Level, Logger } from 'pino';
+import { ActiveCall } from './active-call';
 import type { CallContext } from '../backend';
 import { ProviderError } from '../errors';
 import { CORRELATION_ID_HEADER } from '../client/provider-client';
@@ -39,15 +40,11 @@ export interface CallRunnerDeps {
   onUnavailable(): void;
 }
 
-interface InFlight {
-  controller: AbortController;
-  done: Promise<unknown>;
-}
-
 class CancelledByClient extends Error {}
 
 export class CallRunner {
-  private readonly inFlight = new Set<InFlight>();
+  private readonly inFlight = new Set<ActiveCall>();
+  private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: CallRunnerDeps) {}
 
@@ -56,82 +53,87 @@ export class CallRunner {
   }
 
   /** Resolves once every call in flight has answered. */
-  async drained(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight].map((c) => c.done));
+  drained(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Aborts every call in flight (grace period over). */
   abortAll(reason: ProviderError): void {
-    for (const call of this.inFlight) call.controller.abort(reason);
+    for (const call of this.inFlight) call.abort(reason);
   }
 
   unary<Req, Res>(
     rpc: string,
     handle: (request: Req, ctx: CallContext) => Promise<Res>,
   ): handleUnaryCall<Req, Res> {
-    return (call, callback) => {
-      const inFlight: InFlight = { controller: new AbortController(), done: Promise.resolve() };
-      inFlight.done = this.run(rpc, call, callback, handle, inFlight.controller).finally(() =>
-        this.inFlight.delete(inFlight),
-      );
-      this.inFlight.add(inFlight);
-    };
+    return (call, callback) => this.run(rpc, call, callback, handle);
   }
 
-  private async run<Req, Res>(
+  private run<Req, Res>(
     rpc: string,
     call: ServerUnaryCall<Req, Res>,
     callback: sendUnaryData<Res>,
     handle: (request: Req, ctx: CallContext) => Promise<Res>,
-    controller: AbortController,
-  ): Promise<void> {
+  ): void {
     const started = performance.now();
     const correlationId = correlationIdOf(call.metadata);
     const echo = new Metadata();
     echo.set(CORRELATION_ID_HEADER, correlationId);
     call.sendMetadata(echo);
-    const log = this.callLogger(correlationId, rpc);
-    this.logAt('debug', log, undefined, 'call started');
     const deadline = deadlineOf(call);
-    const stopTimer = this.armTimeout(rpc, deadline, controller);
     // grpc-js also reports a call whose deadline passed as cancelled, and that event may come
     // before our own deadline timer fires: it is still a deadline, not a client's cancel.
     const onCancel = () =>
-      controller.abort(
+      active.abort(
         Date.now() >= deadline
           ? deadlineExceeded(rpc)
           : new CancelledByClient('cancelled by the client'),
       );
-    call.once('cancelled', onCancel);
-    try {
-      const response = await raceAbort(
-        handle(call.request, {
-          correlationId,
-          signal: controller.signal,
-          get log() {
-            return log();
-          },
-        }),
-        controller.signal,
-      );
-      this.finish(rpc, STATUS_SUCCESS, started, log);
-      callback(null, response);
-    } catch (err) {
-      const failure = this.toStatus(err, log());
-      this.finish(rpc, status[failure.code], started, log, failure);
-      callback({ code: failure.code, details: failure.details, metadata: echo });
-    } finally {
-      stopTimer();
+    const answer = (failed: boolean, outcome: unknown) => {
+      if (!active.settle()) return;
+      clearTimeout(timer);
       call.removeListener('cancelled', onCancel);
+      this.leave(active);
+      if (!failed) {
+        this.finish(rpc, STATUS_SUCCESS, started, active);
+        callback(null, outcome as Res);
+        return;
+      }
+      const failure = this.toStatus(outcome, active);
+      this.finish(rpc, status[failure.code], started, active, failure);
+      callback({ code: failure.code, details: failure.details, metadata: echo });
+    };
+    const active = new ActiveCall(correlationId, rpc, this.deps.log, (reason) =>
+      answer(true, reason),
+    );
+    this.logAt('debug', active, 'call started');
+    const timer = this.armTimeout(rpc, deadline, active);
+    call.on('cancelled', onCancel);
+    this.inFlight.add(active);
+    handle(call.request, active).then(
+      (response) => answer(false, response),
+      (err: unknown) => answer(true, err),
+    );
+  }
+
+  private leave(active: ActiveCall): void {
+    this.inFlight.delete(active);
+    if (this.inFlight.size === 0 && this.drainWaiters.length > 0) {
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
     }
   }
 
   /** Aborts at the call's deadline or the operation's timeout, whichever comes first. */
-  private armTimeout(rpc: string, deadline: number, controller: AbortController): () => void {
+  private armTimeout(
+    rpc: string,
+    deadline: number,
+    active: ActiveCall,
+  ): NodeJS.Timeout | undefined {
     const deadlineMs = deadline - Date.now();
     const timeoutMs = this.deps.timeoutMs(rpc);
     const waitMs = Math.max(0, Math.min(deadlineMs, timeoutMs));
-    if (!Number.isFinite(waitMs)) return () => undefined;
+    if (!Number.isFinite(waitMs)) return undefined;
     // The reason is built only when the timer fires: an Error captures a stack, which costs more
     // than the rest of a fast call.
     const reason = () =>
@@ -141,18 +143,17 @@ export class CallRunner {
             'DEADLINE_EXCEEDED',
             `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
           );
-    const timer = setTimeout(() => controller.abort(reason()), waitMs);
-    return () => clearTimeout(timer);
+    return setTimeout(() => active.abort(reason()), waitMs);
   }
 
-  private toStatus(err: unknown, log: Logger): { code: status; details: string } {
+  private toStatus(err: unknown, active: ActiveCall): { code: status; details: string } {
     if (err instanceof CancelledByClient) return { code: status.CANCELLED, details: err.message };
     if (err instanceof ProviderError) {
       if (err.code === 'UNAVAILABLE') this.deps.onUnavailable();
       return { code: err.grpcCode, details: this.deps.scrub(err.message) };
     }
     // Unexpected errors may carry hypervisor internals: logged (scrubbed), never sent.
-    log.error({ err }, 'unexpected backend error');
+    active.log.error({ err }, 'unexpected backend error');
     return {
       code: status.INTERNAL,
       details: 'internal provider error; see the provider log for this correlation id',
@@ -163,37 +164,24 @@ export class CallRunner {
     rpc: string,
     outcome: string,
     started: number,
-    log: () => Logger,
+    active: ActiveCall,
     failure?: { details: string },
   ): void {
     const seconds = (performance.now() - started) / 1000;
     this.deps.metrics.observeCall(rpc, outcome, seconds);
+    const level: Level =
+      outcome === 'INTERNAL' ? 'error' : failure ? 'warn' : READ_ONLY.has(rpc) ? 'debug' : 'info';
+    if (!this.deps.log.isLevelEnabled(level)) return;
     const fields = {
       status: outcome,
       durationMs: Math.round(seconds * 1e4) / 10,
       ...(failure && { error: failure.details }),
     };
-    if (outcome === 'INTERNAL') this.logAt('error', log, fields, 'call failed');
-    else if (failure) this.logAt('warn', log, fields, 'call failed');
-    else this.logAt(READ_ONLY.has(rpc) ? 'debug' : 'info', log, fields, 'call done');
+    active.log[level](fields, failure ? 'call failed' : 'call done');
   }
 
-  /**
-   * The call's child logger, made on first use: binding a pino child (correlation id, method,
-   * redaction) costs about as much as a fast call, and a quiet Describe at info logs nothing.
-   */
-  private callLogger(correlationId: string, rpc: string): () => Logger {
-    let child: Logger | undefined;
-    return () => (child ??= this.deps.log.child({ correlationId, method: rpc }));
-  }
-
-  private logAt(
-    level: Level,
-    log: () => Logger,
-    fields: object | undefined,
-    message: string,
-  ): void {
-    if (this.deps.log.isLevelEnabled(level)) log()[level](fields ?? {}, message);
+  private logAt(level: Level, active: ActiveCall, message: string): void {
+    if (this.deps.log.isLevelEnabled(level)) active.log[level](message);
   }
 }
 
@@ -210,14 +198,4 @@ function deadlineExceeded(rpc: string): ProviderError {
 function correlationIdOf(metadata: Metadata): string {
   const value = metadata.get(CORRELATION_ID_HEADER)[0];
   return typeof value === 'string' && CORRELATION_ID.test(value) ? value : randomUUID();
-}
-
-/** The backend's answer, or the abort reason as soon as the signal fires (a backend may ignore it). */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

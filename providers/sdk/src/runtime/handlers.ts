@@ -34,14 +34,15 @@ import {
   TagsSchema,
 } from '../validation/schemas';
 import type { CallRunner } from './call-runner';
+import type { TokenBucket } from './token-bucket';
 import type { Scrub } from '../observability/secret-scrubber';
 
 export interface HandlerDeps {
   backend: HypervisorBackend;
   runner: CallRunner;
   scrub: Scrub;
-  /** Waits for a token of the rate limit toward the hypervisor. */
-  throttle(signal: AbortSignal): Promise<void>;
+  /** The rate limit toward the hypervisor (none: unlimited). */
+  rateLimit?: TokenBucket;
   /** Health bookkeeping for an explicit Validate call. */
   onValidated(ok: boolean): void;
 }
@@ -94,11 +95,10 @@ function optional<K extends keyof HypervisorBackend>(
 export function createHandlers(deps: HandlerDeps): ProviderServer {
   const { backend, runner, scrub } = deps;
   const caps = () => backend.capabilities();
-  /** A hypervisor call, after a rate-limit token. */
-  const hv = async <T>(ctx: CallContext, call: () => Promise<T>): Promise<T> => {
-    await deps.throttle(ctx.signal);
-    return call();
-  };
+  const { rateLimit } = deps;
+  /** A hypervisor call, after a rate-limit token (waiting only when none is free). */
+  const hv = <T>(ctx: CallContext, call: () => Promise<T>): Promise<T> =>
+    !rateLimit || rateLimit.tryTake() ? call() : rateLimit.take(ctx.signal).then(call);
 
   return {
     validate: runner.unary('Validate', async (_req, ctx) => {

@@ -13,13 +13,17 @@ export class TokenBucket {
     this.tokens = burst;
   }
 
+  /** Takes a token if one is free and nobody waits: the common case, without a promise. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.waiters.length > 0 || this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
   /** Resolves when a token was taken; rejects with the signal's reason when it aborts first. */
   take(signal: AbortSignal): Promise<void> {
-    this.refill();
-    if (this.waiters.length === 0 && this.tokens >= 1) {
-      this.tokens -= 1;
-      return Promise.resolve();
-    }
+    if (this.tryTake()) return Promise.resolve();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const waiter = {
