@@ -87,20 +87,21 @@ export class ProviderMetrics {
     for (const state of Object.values(VM_STATE_LABEL)) this.vms.set({ state }, 0);
   }
 
-  /** Label children by method and outcome: resolving labels on every call is measurable. */
+  /** Label children by method, then outcome: resolving labels on every call is measurable. */
   private readonly callSeries = new Map<
     string,
-    { count: () => void; observe: (s: number) => void }
+    Map<string, { count: () => void; observe: (s: number) => void }>
   >();
 
   observeCall(method: string, status: string, seconds: number): void {
-    const key = `${method}\u0000${status}`;
-    let series = this.callSeries.get(key);
+    let byStatus = this.callSeries.get(method);
+    if (!byStatus) this.callSeries.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
     if (!series) {
       const counter = this.requests.labels({ method, status });
       const histogram = this.duration.labels({ method });
       series = { count: () => counter.inc(), observe: (s) => histogram.observe(s) };
-      this.callSeries.set(key, series);
+      byStatus.set(status, series);
     }
     series.count();
     series.observe(seconds);
