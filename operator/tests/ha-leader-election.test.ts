@@ -145,7 +145,7 @@ it('hands over after the Lease expires when the leader dies mid-way: exactly 50 
     },
     60_000,
   );
-  const onHypervisor = hypervisorVMs(stateDir);
+  const onHypervisor = await hypervisorVMs(stateDir);
   expect(onHypervisor).toHaveLength(VMS);
   expect(onHypervisor.map((vm) => vm.owner.uid).sort()).toEqual(
     settled.map((vm) => vm.metadata.uid).sort(),

@@ -80,7 +80,7 @@ it('ends with all 30 VMs Running and none created twice when a replica is killed
     },
     90_000,
   );
-  const onHypervisor = hypervisorVMs(stateDir);
+  const onHypervisor = await hypervisorVMs(stateDir);
   expect(onHypervisor).toHaveLength(VMS);
   expect(onHypervisor.map((vm) => vm.owner.uid).sort()).toEqual(
     settled.map((vm) => vm.metadata.uid).sort(),

@@ -3,6 +3,7 @@
 // the Service's EndpointSlices, their processes (to SIGKILL one), and the hypervisor's VMs.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DirStore, type MockVM } from '@virtrigaud/provider-mock';
 import { SERVICE_NAME_LABEL, type EndpointSliceLike } from '../../src/grpc/address-resolver';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
@@ -144,16 +145,7 @@ function workingDirectory(pid: number): string | undefined {
   }
 }
 
-interface HypervisorVM {
-  name: string;
-  owner: { uid: string };
-  powerState: string;
-}
-
-/** The VMs of the shared mock hypervisor (its state file is the source of truth). */
-export function hypervisorVMs(stateDir: string): HypervisorVM[] {
-  const file = path.join(stateDir, 'state.json');
-  if (!fs.existsSync(file)) return [];
-  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { vms: Record<string, HypervisorVM> };
-  return Object.values(state.vms);
+/** The VMs of the shared mock hypervisor, read from its state directory (the source of truth). */
+export function hypervisorVMs(stateDir: string): Promise<MockVM[]> {
+  return new DirStore(stateDir, {}).vms();
 }

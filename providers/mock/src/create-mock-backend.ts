@@ -2,15 +2,14 @@
 import type { BackendFactory } from '@virtrigaud/provider-sdk';
 import { MockBackend } from './mock-backend';
 import { mockOptionsFrom, type MockOptions } from './mock-options';
-import { FileStore, MemoryStore } from './state/store';
+import { DirStore } from './state/dir-store';
+import { MemoryStore } from './state/memory-store';
 
 const DEFAULT_TASK_LATENCY_MS = 50;
 
 export function createMockBackend(options: MockOptions = {}): MockBackend {
   const faults = options.faults ?? {};
-  const store = options.stateDir
-    ? new FileStore(options.stateDir, faults)
-    : new MemoryStore(faults);
+  const store = options.stateDir ? new DirStore(options.stateDir, faults) : new MemoryStore(faults);
   return new MockBackend(store, options.taskLatencyMs ?? DEFAULT_TASK_LATENCY_MS, options.disabled);
 }
 

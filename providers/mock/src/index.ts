@@ -8,5 +8,8 @@ export {
   type OptionalFeature,
 } from './mock-options';
 export type { Faults } from './faults';
-export { FileStore, MemoryStore, STATE_FILE, FAULTS_FILE, type MockStore } from './state/store';
+export { DirStore, FAULTS_FILE } from './state/dir-store';
+export { MemoryStore } from './state/memory-store';
+export type { MockStore } from './state/store';
+export type { MockVM } from './state/mock-state';
 export { decodeTaskId, encodeTaskId, type TaskInfo } from './task-id';

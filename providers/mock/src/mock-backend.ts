@@ -4,7 +4,6 @@
 // mock: it stands in for a hypervisor only where none can run.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  alreadyExists,
   failedPrecondition,
   invalidArgument,
   notFound,
@@ -27,16 +26,10 @@ import {
 } from '@virtrigaud/provider-sdk';
 import type { Faults } from './faults';
 import type { OptionalFeature } from './mock-options';
-import {
-  settle,
-  settleAll,
-  type MockState,
-  type MockVM,
-  type Transition,
-} from './state/mock-state';
+import type { MockVM, Transition } from './state/mock-state';
 import type { MockStore } from './state/store';
 import { decodeTaskId, encodeTaskId } from './task-id';
-import { allocateId, describeVm, newVm, summarizeVm } from './vm-records';
+import { describeVm, newVm, summarizeVm } from './vm-records';
 
 export const MOCK_CAPABILITIES: Capabilities = {
   reconfigureOnline: true,
@@ -99,21 +92,15 @@ export class MockBackend implements HypervisorBackend {
       throw invalidArgument('image_json.source.mock', 'is required by the mock provider');
     }
     const errorRate = await this.hypervisorCall(ctx);
-    return this.store.update((state) => {
-      const live = settleAll(state, Date.now());
-      const existing = this.ownedOrConflict(live, input.name, input.owner);
-      if (existing) return { id: existing.id, task: this.taskOf(existing) };
-      const vm = newVm(allocateId(state), input, Date.now());
-      state.vms[vm.id] = vm;
-      return { id: vm.id, ...this.startProvisioning(vm, 'create', errorRate) };
-    });
+    const vm = await this.store.addVm(input.name, input.owner, (id) =>
+      this.provisioning(newVm(id, input, Date.now()), 'create', errorRate),
+    );
+    return { id: vm.id, task: this.taskOf(vm) };
   }
 
   async delete(ctx: CallContext, id: string, owner?: Owner): Promise<Operation> {
     const errorRate = await this.hypervisorCall(ctx);
-    return this.store.update((state) => {
-      settleAll(state, Date.now());
-      const vm = state.vms[id];
+    return this.store.updateVm(id, (vm) => {
       if (!vm) return {};
       if (owner && vm.owner.uid !== owner.uid) {
         throw failedPrecondition(`VM ${id} belongs to owner ${vm.owner.uid}, not ${owner.uid}`);
@@ -174,10 +161,8 @@ export class MockBackend implements HypervisorBackend {
 
   async describe(ctx: CallContext, id: string): Promise<Description | undefined> {
     await this.hypervisorCall(ctx);
-    return this.store.read((state) => {
-      const vm = state.vms[id] && settle(state.vms[id], Date.now());
-      return vm && describeVm(vm);
-    });
+    const vm = await this.store.vm(id);
+    return vm && describeVm(vm);
   }
 
   async taskStatus(ctx: CallContext, task: string): Promise<TaskState> {
@@ -189,12 +174,7 @@ export class MockBackend implements HypervisorBackend {
 
   async listVMs(ctx: CallContext): Promise<VMSummary[]> {
     await this.hypervisorCall(ctx);
-    return this.store.read((state) =>
-      Object.values(state.vms)
-        .map((vm) => settle(vm, Date.now()))
-        .filter((vm): vm is MockVM => vm !== undefined)
-        .map(summarizeVm),
-    );
+    return (await this.store.vms()).map(summarizeVm);
   }
 
   async snapshotCreate(
@@ -204,15 +184,17 @@ export class MockBackend implements HypervisorBackend {
     const errorRate = await this.hypervisorCall(ctx);
     return this.mutateVm(
       input.vmId,
-      (vm, state) => {
+      (vm) => {
         const name = input.nameHint || 'snapshot';
         // A snapshot is keyed by its name, as on libvirt and Proxmox: a retried create (after a lost
         // answer or a restarted caller) gets the first one, still pending or done, not a second.
         const pending = vm.pending?.op === 'snapshot-create' ? vm.pending.snapshots : undefined;
         const existing = (pending ?? vm.snapshots).find((s) => s.name === name);
         if (existing) return { ...(pending && { task: this.taskOf(vm) }), snapshotId: existing.id };
+        vm.snapshotsTaken += 1;
         const snapshot = {
-          id: `snap-${String(state.nextId++).padStart(6, '0')}`,
+          // Unique per VM (snapshots are addressed with their VM); the VM id makes them unique overall.
+          id: `snap-${vm.id.slice('vm-'.length)}-${vm.snapshotsTaken}`,
           name,
           description: input.description,
           includeMemory: input.includeMemory,
@@ -250,9 +232,7 @@ export class MockBackend implements HypervisorBackend {
 
   async snapshotDelete(ctx: CallContext, vmId: string, snapshotId: string): Promise<Operation> {
     const errorRate = await this.hypervisorCall(ctx);
-    return this.store.update((state) => {
-      settleAll(state, Date.now());
-      const vm = state.vms[vmId];
+    return this.store.updateVm(vmId, (vm) => {
       if (!vm || !vm.snapshots.some((s) => s.id === snapshotId)) return {};
       this.ensureIdle(vm);
       const snapshots = vm.snapshots.filter((s) => s.id !== snapshotId);
@@ -262,19 +242,15 @@ export class MockBackend implements HypervisorBackend {
 
   async clone?(ctx: CallContext, input: CloneInput): Promise<Operation & { targetVmId: string }> {
     const errorRate = await this.hypervisorCall(ctx);
-    return this.store.update((state) => {
-      const live = settleAll(state, Date.now());
-      const source = state.vms[input.sourceVmId];
-      if (!source) throw notFound(`source VM ${input.sourceVmId} does not exist`);
-      const owner = input.target ?? {
-        uid: `clone-of-${source.id}-${input.targetName}`,
-        namespace: '',
-        name: input.targetName,
-      };
-      const existing = this.ownedOrConflict(live, input.targetName, owner);
-      if (existing) return { targetVmId: existing.id, task: this.taskOf(existing) };
-      const id = allocateId(state);
-      const vm = newVm(
+    const source = await this.store.vm(input.sourceVmId);
+    if (!source) throw notFound(`source VM ${input.sourceVmId} does not exist`);
+    const owner = input.target ?? {
+      uid: `clone-of-${source.id}-${input.targetName}`,
+      namespace: '',
+      name: input.targetName,
+    };
+    const vm = await this.store.addVm(input.targetName, owner, (id) => {
+      const clone = newVm(
         id,
         {
           name: input.targetName,
@@ -289,10 +265,10 @@ export class MockBackend implements HypervisorBackend {
         },
         Date.now(),
       );
-      vm.linkedTo = input.linked ? source.id : undefined;
-      state.vms[id] = vm;
-      return { targetVmId: id, ...this.startProvisioning(vm, 'clone', errorRate) };
+      clone.linkedTo = input.linked ? source.id : undefined;
+      return this.provisioning(clone, 'clone', errorRate);
     });
+    return { targetVmId: vm.id, task: this.taskOf(vm) };
   }
 
   async imagePrepare?(ctx: CallContext, input: ImagePrepareInput) {
@@ -318,28 +294,16 @@ export class MockBackend implements HypervisorBackend {
     return errorRate;
   }
 
-  /** The caller's existing VM, or ALREADY_EXISTS when another owner has one of that name. */
-  private ownedOrConflict(live: MockVM[], name: string, owner: Owner): MockVM | undefined {
-    const owned = live.find((vm) => vm.owner.uid === owner.uid);
-    if (owned) return owned;
-    const clash = live.find((vm) => vm.name === name);
-    if (clash)
-      throw alreadyExists(`VM name ${name} is taken by owner ${clash.owner.uid} (VM ${clash.id})`);
-    return undefined;
-  }
-
   /** `whileBusy`: `change` may see a VM mid-transition (transition() still refuses a second). */
   private mutateVm<T>(
     id: string,
-    change: (vm: MockVM, state: MockState) => T,
+    change: (vm: MockVM) => T,
     { whileBusy = false } = {},
   ): Promise<T> {
-    return this.store.update((state) => {
-      settleAll(state, Date.now());
-      const vm = state.vms[id];
+    return this.store.updateVm(id, (vm) => {
       if (!vm) throw notFound(`VM ${id} does not exist`);
       if (!whileBusy) this.ensureIdle(vm);
-      return change(vm, state);
+      return change(vm);
     });
   }
 
@@ -364,15 +328,15 @@ export class MockBackend implements HypervisorBackend {
       : undefined;
   }
 
-  /** A new VM's provisioning: a failed one disappears when its task is done. */
-  private startProvisioning(vm: MockVM, op: string, errorRate: number): Operation {
+  /** A new VM, provisioning: a failed one disappears when its task is done. */
+  private provisioning(vm: MockVM, op: string, errorRate: number): MockVM {
     const error = this.failure(op, errorRate);
     vm.pending = {
       op,
       due: Date.now() + this.taskLatencyMs,
       ...(error && { error, deleted: true }),
     };
-    return { task: this.taskOf(vm) };
+    return vm;
   }
 
   private transition(

@@ -2,7 +2,7 @@
 // views of a record.
 import { createHash } from 'node:crypto';
 import type { CreateInput, Description, VMNetwork, VMSummary } from '@virtrigaud/provider-sdk';
-import type { MockState, MockVM } from './state/mock-state';
+import type { MockVM } from './state/mock-state';
 
 const MIB: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
 const BOOT_DISK_GIB = 20;
@@ -27,12 +27,6 @@ function ipFor(vmId: string): string {
   return `198.51.100.${(hashBytes(vmId)[0] % 250) + 2}`;
 }
 
-export function allocateId(state: MockState): string {
-  const id = `vm-${String(state.nextId).padStart(6, '0')}`;
-  state.nextId += 1;
-  return id;
-}
-
 function networksWithMacs(id: string, networks: VMNetwork[]): MockVM['networks'] {
   return networks.map((nic) => ({ ...nic, mac: nic.macAddress ?? macFor(id, nic.name) }));
 }
@@ -51,6 +45,7 @@ export function newVm(id: string, input: CreateInput, now: number): MockVM {
     hardwareVersion: 1,
     ip: ipFor(id),
     snapshots: [],
+    snapshotsTaken: 0,
     createdAt: now,
   };
 }

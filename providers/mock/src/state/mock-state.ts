@@ -1,5 +1,5 @@
-// The mock hypervisor's state: VMs with their hardware, power state, snapshots and at most one
-// transition in progress. Plain JSON, so replicas can share it through a file.
+// The mock hypervisor's VMs: hardware, power state, snapshots and at most one transition in
+// progress. Plain JSON, so replicas can share them through files (one per VM).
 import type { VMClassSpec, VMImageSpec } from '@virtrigaud/api';
 import type { Owner, VMDisk, VMNetwork, VMPlacement } from '@virtrigaud/provider-sdk';
 
@@ -47,18 +47,11 @@ export interface MockVM {
   /** IPv4 address handed out at first power-on (TEST-NET-2), kept for the VM's life. */
   ip: string;
   snapshots: MockSnapshot[];
+  /** How many snapshots were ever taken: numbers the next one's id, never reused. */
+  snapshotsTaken: number;
   linkedTo?: string;
   createdAt: number;
   pending?: Transition;
-}
-
-export interface MockState {
-  nextId: number;
-  vms: Record<string, MockVM>;
-}
-
-export function emptyState(): MockState {
-  return { nextId: 1, vms: {} };
 }
 
 /** The VM as it is at `now`: a due transition applied (or dropped when it failed); undefined once deleted. */
@@ -75,19 +68,4 @@ export function settle(vm: MockVM, now: number): MockVM | undefined {
     hardwareVersion: pending.hardwareVersion ?? vm.hardwareVersion,
     pending: undefined,
   };
-}
-
-/** Persists every due transition; returns the VMs that still exist. */
-export function settleAll(state: MockState, now: number): MockVM[] {
-  const live: MockVM[] = [];
-  for (const [id, vm] of Object.entries(state.vms)) {
-    const settled = settle(vm, now);
-    if (settled) {
-      state.vms[id] = settled;
-      live.push(settled);
-    } else {
-      delete state.vms[id];
-    }
-  }
-  return live;
 }
