@@ -1,5 +1,6 @@
 // The mock's BackendFactory: programmatic options (tests) or the binary's flags and environment.
 import type { BackendFactory } from '@virtrigaud/provider-sdk';
+import { ConnectionLimit } from './connection-limit';
 import { MockBackend } from './mock-backend';
 import { mockOptionsFrom, type MockOptions } from './mock-options';
 import { DirStore } from './state/dir-store';
@@ -10,7 +11,12 @@ const DEFAULT_TASK_LATENCY_MS = 50;
 export function createMockBackend(options: MockOptions = {}): MockBackend {
   const faults = options.faults ?? {};
   const store = options.stateDir ? new DirStore(options.stateDir, faults) : new MemoryStore(faults);
-  return new MockBackend(store, options.taskLatencyMs ?? DEFAULT_TASK_LATENCY_MS, options.disabled);
+  return new MockBackend(
+    store,
+    options.taskLatencyMs ?? DEFAULT_TASK_LATENCY_MS,
+    options.disabled,
+    new ConnectionLimit(options.connectionConcurrency ?? Infinity),
+  );
 }
 
 /** A factory with fixed options, or (without) reading the mock's flags and environment. */
@@ -23,6 +29,7 @@ export function mockBackendFactory(options?: MockOptions): BackendFactory {
         faults: resolved.faults,
         shared: Boolean(resolved.stateDir),
         disabled: resolved.disabled,
+        connectionConcurrency: resolved.connectionConcurrency ?? 'unlimited',
       },
       'mock hypervisor ready',
     );

@@ -24,6 +24,7 @@ import {
   type TaskState,
   type VMSummary,
 } from '@virtrigaud/provider-sdk';
+import { ConnectionLimit } from './connection-limit';
 import type { Faults } from './faults';
 import type { OptionalFeature } from './mock-options';
 import type { MockVM, Transition } from './state/mock-state';
@@ -60,6 +61,7 @@ export class MockBackend implements HypervisorBackend {
     private readonly store: MockStore,
     private readonly taskLatencyMs: number,
     disabled: readonly OptionalFeature[] = [],
+    private readonly connection = new ConnectionLimit(Infinity),
   ) {
     const off = new Set(disabled);
     this.caps = {
@@ -283,15 +285,20 @@ export class MockBackend implements HypervisorBackend {
     };
   }
 
-  /** Applies the faults; returns the error rate for tasks the call may start. */
-  private async hypervisorCall(ctx: CallContext): Promise<number> {
-    const faults = await this.store.faults();
-    if (faults.callLatencyMs) await delay(faults.callLatencyMs, ctx.signal);
-    if (faults.down) throw unavailable('the mock hypervisor is down');
-    const errorRate = faults.errorRate ?? 0;
-    if (errorRate > 0 && Math.random() < errorRate)
-      throw unavailable('the mock hypervisor dropped the call (injected fault)');
-    return errorRate;
+  /**
+   * The call on the connection to the hypervisor: waits for a request slot, then applies the
+   * faults (latency, down, dropped calls). Returns the error rate for tasks the call may start.
+   */
+  private hypervisorCall(ctx: CallContext): Promise<number> {
+    return this.connection.run(ctx.signal, async () => {
+      const faults = await this.store.faults();
+      if (faults.callLatencyMs) await delay(faults.callLatencyMs, ctx.signal);
+      if (faults.down) throw unavailable('the mock hypervisor is down');
+      const errorRate = faults.errorRate ?? 0;
+      if (errorRate > 0 && Math.random() < errorRate)
+        throw unavailable('the mock hypervisor dropped the call (injected fault)');
+      return errorRate;
+    });
   }
 
   /** `whileBusy`: `change` may see a VM mid-transition (transition() still refuses a second). */

@@ -20,6 +20,11 @@ export interface MockOptions {
   stateDir?: string;
   /** Operations the mock hypervisor should not offer (answered UNIMPLEMENTED). */
   disabled?: OptionalFeature[];
+  /**
+   * Hypervisor calls this process has in service at once, like the requests a hypervisor serves
+   * per client connection (libvirtd: 5); more wait in line. Default: unlimited.
+   */
+  connectionConcurrency?: number;
 }
 
 /** The mock's own flags; each has an environment twin (MOCK_TASK_LATENCY, ...). Flags win. */
@@ -30,6 +35,7 @@ export const MOCK_FLAGS: ExtraFlags = {
   'mock-hypervisor-down': { type: 'string' },
   'mock-state-dir': { type: 'string' },
   'mock-disable': { type: 'string' },
+  'mock-connection-concurrency': { type: 'string' },
 };
 
 function errorRate(text: string): number {
@@ -37,6 +43,13 @@ function errorRate(text: string): number {
   if (!(rate >= 0 && rate <= 1))
     throw new Error(`--mock-error-rate: "${text}" is not between 0 and 1`);
   return rate;
+}
+
+function concurrency(text: string): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 1))
+    throw new Error(`--mock-connection-concurrency: "${text}" is not a whole number of at least 1`);
+  return value;
 }
 
 function features(text: string): OptionalFeature[] {
@@ -65,11 +78,13 @@ export function mockOptionsFrom(
   const rate = value('mock-error-rate', 'MOCK_ERROR_RATE');
   const down = value('mock-hypervisor-down', 'MOCK_HYPERVISOR_DOWN');
   const disabled = value('mock-disable', 'MOCK_DISABLE');
+  const connection = value('mock-connection-concurrency', 'MOCK_CONNECTION_CONCURRENCY');
   return {
     taskLatencyMs:
       taskLatency === undefined ? undefined : parseDuration(taskLatency, '--mock-task-latency'),
     stateDir: value('mock-state-dir', 'MOCK_STATE_DIR'),
     disabled: disabled === undefined ? [] : features(disabled),
+    connectionConcurrency: connection === undefined ? undefined : concurrency(connection),
     faults: {
       callLatencyMs:
         callLatency === undefined ? 0 : parseDuration(callLatency, '--mock-call-latency'),

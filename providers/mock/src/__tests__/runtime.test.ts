@@ -8,7 +8,7 @@ import {
   startProviderServer,
   type RunningProvider,
 } from '@virtrigaud/provider-sdk';
-import { createMockBackend, type MockBackend } from '../index';
+import { createMockBackend, mockOptionsFrom, type MockBackend } from '../index';
 import { collectLogs } from './fixtures';
 import { makePki, type Pki } from './tls-fixtures';
 
@@ -155,6 +155,37 @@ describe('rate limit toward the hypervisor', () => {
       client.close();
       await provider.stop();
     }
+  });
+});
+
+describe('connection concurrency toward the hypervisor', () => {
+  it('serves at most --mock-connection-concurrency calls at once; the others wait their turn', async () => {
+    const latencyMs = 100;
+    const backend = createMockBackend(
+      mockOptionsFrom(
+        { 'mock-connection-concurrency': '2', 'mock-call-latency': `${latencyMs}ms` },
+        {},
+      ),
+    );
+    const provider = await startWith(backend);
+    const client = createProviderClient(provider.address);
+    try {
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 6 }, () => client.validate()));
+      // Six calls, two at a time: three rounds of the latency. A lower bound only (a busy machine
+      // makes it slower, never faster); unlimited, the six would take one round. Node may fire a
+      // timer up to a millisecond early on its own clock, hence the small allowance.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(3 * latencyMs - 5);
+    } finally {
+      client.close();
+      await provider.stop();
+    }
+  });
+
+  it('refuses a concurrency that is not a whole number of at least 1, naming the flag', () => {
+    expect(() => mockOptionsFrom({}, { MOCK_CONNECTION_CONCURRENCY: '0' })).toThrow(
+      '--mock-connection-concurrency: "0" is not a whole number of at least 1',
+    );
   });
 });
 
