@@ -8,9 +8,10 @@ import { taskOutcomeWithin, type TaskInfo } from '../vim25/tasks';
 import type { VSphereContext } from './context';
 
 /**
- * How long a call waits for its task. Short against the operator's deadlines (60 s for Create,
- * 30 s for Power) and its first TaskStatus poll, long enough for vCenter's usual power-ons and
- * small creates. Same bound as provider-libvirt.
+ * How long a call waits for its task: short against the operator's deadlines (60 s for Create,
+ * 30 s for Power), long enough for many power-ons and small creates, each of which would
+ * otherwise cost the operator a requeue and TaskStatus polls (from 50 ms, doubling). Same bound
+ * as provider-libvirt.
  */
 export const ANSWER_WITHIN_MS = 2_000;
 
