@@ -1,20 +1,31 @@
 // Benchmark (issue 11): 500 creates against provider-mock with 50 ms simulated hypervisor latency
 // (every hypervisor call waits 50 ms, every task takes 50 ms), with 1, 3 and 5 replicas behind the
 // manager's own client (ProviderGateway: round robin, repeat on another replica). Reports the
-// throughput per replica count, the scaling factor 1 → 3 (target ≥ 2.5×) and 1 → 5, and checks
-// that the hypervisor never saw more than the Provider's rate limit.
+// throughput per replica count, the scaling factor 1 → 3 (target ≥ 2.5×) and 1 → 5, the CPU
+// seconds of every process (so a reader sees whether the machine was the limit), and checks that
+// the hypervisor saw no more calls than the Provider's rate limit allows.
 //
 //   npm run bench -w @virtrigaud/operator        (after `tsc -b`, which scripts/bench.sh runs)
-//   CREATES=500 CONCURRENCY=50 CALL_LATENCY=50ms TASK_LATENCY=50ms QPS=1000 BURST=1000 (defaults)
+//   CREATES=500 CONCURRENCY=500 CALL_LATENCY=50ms TASK_LATENCY=50ms CONNECTION_CONCURRENCY=5
+//   QPS=1000 BURST=1000 REPLICAS=1,3,5                                                 (defaults)
 //
 // Each replica is the real provider-mock binary, a process of its own, started exactly as the
 // Deployment the manager renders would start it: RATE_LIMIT_QPS/BURST of the Provider and
 // PROVIDER_REPLICAS (each replica takes its share of the limit), one MOCK_STATE_DIR shared by all
 // replicas (the mock hypervisor). A create is what the VirtualMachine controller does: Create, then
 // TaskStatus every 50 ms until done, then Describe.
+//
+// What one replica can do is bounded the way a real provider is: it holds one connection to its
+// hypervisor, and the hypervisor serves a bounded number of requests per client connection
+// (--mock-connection-concurrency=5: libvirtd's max_client_requests default; a vCenter session is
+// bounded likewise). So one replica has at most 5 calls × 1/50 ms = 100 hypervisor calls/s, and
+// a create needs 3 (Create, TaskStatus, Describe): ≈ 33 creates/s per replica. Without that bound
+// a replica with pure simulated latency serves any number of calls at once, and more replicas
+// cannot add anything. All 500 creates start at once (CONCURRENCY=500), so the client is never
+// the bound: at 5 replicas 25 calls are in service and hundreds wait in line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -26,9 +37,10 @@ const { ProviderGateway, ManagerMetrics } = op;
 type ProviderEndpoint = import('../dist/index.js').ProviderEndpoint;
 
 const CREATES = Number(process.env.CREATES ?? 500);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? CREATES);
 const CALL_LATENCY = process.env.CALL_LATENCY ?? '50ms';
 const TASK_LATENCY = process.env.TASK_LATENCY ?? '50ms';
+const CONNECTION_CONCURRENCY = Number(process.env.CONNECTION_CONCURRENCY ?? 5);
 const RATE_LIMIT = {
   qps: Number(process.env.QPS ?? 1000),
   burst: Number(process.env.BURST ?? 1000),
@@ -67,6 +79,7 @@ async function startReplicas(count: number, stateDir: string): Promise<Replica[]
           `--mock-state-dir=${stateDir}`,
           `--mock-call-latency=${CALL_LATENCY}`,
           `--mock-task-latency=${TASK_LATENCY}`,
+          `--mock-connection-concurrency=${CONNECTION_CONCURRENCY}`,
         ],
         (line) => {
           const entry = JSON.parse(line) as {
@@ -127,8 +140,13 @@ interface Run {
   createsPerSecond: number;
   hypervisorCalls: number;
   hypervisorCallsPerSecond: number;
-  providerCpuSeconds: number;
+  /** CPU seconds (user + system) each replica process used during the run. */
+  replicaCpuSeconds: number[];
+  /** CPU seconds of this process (the manager's gateway and the 500 simulated controllers). */
+  clientCpuSeconds: number;
   perReplicaCalls: number[];
+  /** Load average over the last minute when the run ended (other users of the machine). */
+  load1: number;
 }
 
 async function run(count: number): Promise<Run> {
@@ -145,6 +163,7 @@ async function run(count: number): Promise<Run> {
   };
   try {
     const cpuBefore = replicas.map((r) => cpuSeconds(r.child.pid!));
+    const clientCpuBefore = process.cpuUsage();
     let next = 0;
     const started = performance.now();
     await Promise.all(
@@ -153,10 +172,15 @@ async function run(count: number): Promise<Run> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const replicaCpuSeconds = replicas.map((r, i) => cpuSeconds(r.child.pid!) - cpuBefore[i]);
     const perReplicaCalls = await Promise.all(
       replicas.map(async (r) =>
-        total(await scrape(r.ready.metrics), 'provider_grpc_requests_total', (l) =>
-          ['Create', 'TaskStatus', 'Describe'].includes(l.method),
+        // Every call that reaches the hypervisor (capabilities are the provider's own).
+        total(
+          await scrape(r.ready.metrics),
+          'provider_grpc_requests_total',
+          (l) => l.method !== 'GetCapabilities',
         ),
       ),
     );
@@ -167,10 +191,10 @@ async function run(count: number): Promise<Run> {
       createsPerSecond: CREATES / seconds,
       hypervisorCalls,
       hypervisorCallsPerSecond: hypervisorCalls / seconds,
-      providerCpuSeconds: replicas
-        .map((r, i) => cpuSeconds(r.child.pid!) - cpuBefore[i])
-        .reduce((a, b) => a + b, 0),
+      replicaCpuSeconds,
+      clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
       perReplicaCalls,
+      load1: loadavg()[0],
     };
   } finally {
     gateway.close();
@@ -187,12 +211,18 @@ for (const count of REPLICA_COUNTS) {
     `${count} replica(s): ${CREATES} creates in ${result.seconds.toFixed(2)} s = ` +
       `${result.createsPerSecond.toFixed(1)} creates/s; hypervisor calls ${result.hypervisorCalls} ` +
       `(${result.hypervisorCallsPerSecond.toFixed(0)}/s, limit ${RATE_LIMIT.qps}/s), per replica ` +
-      `${result.perReplicaCalls.join('/')}; provider CPU ${result.providerCpuSeconds.toFixed(1)} s`,
+      `${result.perReplicaCalls.join('/')}; CPU s per replica ` +
+      `${result.replicaCpuSeconds.map((s) => s.toFixed(1)).join('/')}, client ` +
+      `${result.clientCpuSeconds.toFixed(1)}; load ${result.load1.toFixed(1)}`,
   );
 }
 const rate = (n: number) => runs.find((r) => r.replicas === n)?.createsPerSecond;
 const scaling = (to: number) => (rate(1) && rate(to) ? rate(to)! / rate(1)! : undefined);
 const oneToThree = scaling(3);
+// A token bucket lets through at most `burst` plus `qps` per second over any stretch of time.
+const rateLimitRespected = runs.every(
+  (r) => r.hypervisorCalls <= RATE_LIMIT.burst + RATE_LIMIT.qps * r.seconds,
+);
 console.log(
   JSON.stringify({
     benchmark: 'scale-out',
@@ -200,14 +230,17 @@ console.log(
     concurrency: CONCURRENCY,
     callLatency: CALL_LATENCY,
     taskLatency: TASK_LATENCY,
+    connectionConcurrency: CONNECTION_CONCURRENCY,
     rateLimit: RATE_LIMIT,
     runs,
     scaling1to3: oneToThree,
     scaling1to5: scaling(5),
     target1to3: TARGET_SCALING_1_TO_3,
     met: oneToThree !== undefined && oneToThree >= TARGET_SCALING_1_TO_3,
-    rateLimitRespected: runs.every(
-      (r) => r.hypervisorCalls <= RATE_LIMIT.burst + RATE_LIMIT.qps * r.seconds,
-    ),
+    rateLimitRespected,
   }),
 );
+if (!rateLimitRespected) {
+  console.error('the hypervisor saw more calls than the Provider rate limit allows');
+  process.exitCode = 1;
+}
