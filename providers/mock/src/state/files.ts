@@ -64,9 +64,11 @@ export async function removeFile(file: string): Promise<void> {
 
 const LOCK_OPTIONS = {
   realpath: false,
-  // A lock whose holder died (SIGKILLed replica) is taken over after this long.
+  // A lock whose holder died (SIGKILLed replica) is taken over after this long...
   stale: 10_000,
-  retries: { retries: 200, factor: 1.2, minTimeout: 2, maxTimeout: 50 },
+  // ...so a waiter keeps trying for longer than that (~14 s: 2 ms growing to 50 ms, 300 times);
+  // a live holder keeps one record locked for milliseconds.
+  retries: { retries: 300, factor: 1.2, minTimeout: 2, maxTimeout: 50 },
 };
 
 /** Runs `fn` while holding the lock of one record (`<file>.lock`, shared by all replicas). */
