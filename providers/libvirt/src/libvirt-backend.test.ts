@@ -163,7 +163,12 @@ describe('a VM through its life', () => {
     expect(described?.powerState).toBe('On');
     expect(described?.consoleUrl).toMatch(/^vnc:\/\/127\.0\.0\.1:59\d\d$/);
     const [vm] = (await backend.listVMs(callContext())).filter((v) => v.id === id);
-    expect(vm).toMatchObject({ cpu: 1, memoryMiB: 128, networks: [{ mac: '52:54:00:aa:bb:cc' }] });
+    expect(vm).toMatchObject({
+      powerState: 'On',
+      cpu: 1,
+      memoryMiB: 128,
+      networks: [{ mac: '52:54:00:aa:bb:cc' }],
+    });
     expect(vm.disks.map((d) => d.id)).toEqual(['vda', 'vdb']);
   });
 
@@ -398,6 +403,8 @@ describe('power', () => {
     await backend.power(callContext(), id, 'on', 0);
     expect(await stateOf(id)).toBe('running');
     await virsh('suspend', id);
+    const listed = (await backend.listVMs(callContext())).find((vm) => vm.id === id);
+    expect(listed?.powerState).toBe('Suspended');
     await backend.power(callContext(), id, 'on', 0);
     expect(await stateOf(id)).toBe('running');
     await backend.power(callContext(), id, 'off', 0);

@@ -14,6 +14,18 @@ export interface ManagedDomain {
 
 const LIST_CONCURRENCY = 8;
 
+/** virDomainState values as `virsh domstate` names them. */
+const DOMSTATE_NAMES = [
+  'no state',
+  'running',
+  'idle',
+  'paused',
+  'in shutdown',
+  'shut off',
+  'crashed',
+  'pmsuspended',
+];
+
 export class Domains {
   constructor(private readonly virsh: Virsh) {}
 
@@ -52,16 +64,35 @@ export class Domains {
       .map(([uuid, name]) => ({ uuid, name }));
   }
 
-  /** Every domain with the provider's metadata, with its state. */
+  /** The state of every domain by name, from one `virsh domstats --state`. */
+  async states(signal?: AbortSignal): Promise<Map<string, string>> {
+    const out = await this.virsh.run(['domstats', '--state'], { signal });
+    const states = new Map<string, string>();
+    let name: string | undefined;
+    for (const line of out.split('\n')) {
+      const domain = /^Domain: '(.*)'$/.exec(line.trim());
+      if (domain) name = domain[1];
+      const state = /^state\.state=(\d+)$/.exec(line.trim());
+      if (state && name !== undefined)
+        states.set(name, DOMSTATE_NAMES[Number(state[1])] ?? 'no state');
+    }
+    return states;
+  }
+
+  /**
+   * Every domain with the provider's metadata, with its state: one `list`, one `domstats` for all
+   * states, and one `dumpxml` per domain (the metadata and hardware only the XML has).
+   */
   async managed(signal?: AbortSignal): Promise<ManagedDomain[]> {
-    const uuids = (await this.all(signal)).map((domain) => domain.uuid);
+    const [domains, states] = await Promise.all([this.all(signal), this.states(signal)]);
     const found: ManagedDomain[] = [];
-    for (let i = 0; i < uuids.length; i += LIST_CONCURRENCY) {
+    for (let i = 0; i < domains.length; i += LIST_CONCURRENCY) {
       const batch = await Promise.all(
-        uuids.slice(i, i + LIST_CONCURRENCY).map(async (uuid) => {
+        domains.slice(i, i + LIST_CONCURRENCY).map(async ({ uuid }) => {
           const config = await this.find(uuid, { inactive: true, signal });
           if (!config?.metadata) return undefined;
-          const state = await this.state(uuid, signal);
+          // Defined (or renamed) after the stats were read: asked by itself.
+          const state = states.get(config.name) ?? (await this.state(uuid, signal));
           return state === undefined ? undefined : { config, state };
         }),
       );
