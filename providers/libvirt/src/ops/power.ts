@@ -46,9 +46,9 @@ async function act(
   gracefulTimeoutSeconds: number,
 ): Promise<Operation> {
   const run = (args: string[]) => lv.virsh.run([...args, '--domain', id], { signal });
-  /** The state after `action` failed, or the failure itself when the domain is gone. */
+  /** The state once libvirt refused an action; any other failure (gone, unreachable) stands. */
   const stateAfter = async (err: unknown) => {
-    if (isNotFound(err)) throw err;
+    if (!isRefusal(err)) throw err;
     const state = await lv.domains.state(id, signal);
     if (state === undefined) throw vmNotFound(id);
     return state;
@@ -103,6 +103,14 @@ export async function hardOff(lv: LibvirtContext, id: string, signal?: AbortSign
   } catch (err) {
     if (isNotFound(err) || isActive(await lv.domains.state(id, signal))) throw err;
   }
+}
+
+/**
+ * Refused for the domain's state: FAILED_PRECONDITION from libvirt, or virsh's own "Domain is
+ * already active" (unclassified, so INTERNAL).
+ */
+function isRefusal(err: unknown): boolean {
+  return err instanceof ProviderError && ['FAILED_PRECONDITION', 'INTERNAL'].includes(err.code);
 }
 
 function isNotFound(err: unknown): boolean {
