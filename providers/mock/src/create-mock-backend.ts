@@ -15,7 +15,9 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     store,
     options.taskLatencyMs ?? DEFAULT_TASK_LATENCY_MS,
     options.disabled,
-    new ConnectionLimit(options.connectionConcurrency ?? Infinity),
+    options.connectionConcurrency === undefined
+      ? undefined
+      : new ConnectionLimit(options.connectionConcurrency),
   );
 }
 

@@ -61,7 +61,8 @@ export class MockBackend implements HypervisorBackend {
     private readonly store: MockStore,
     private readonly taskLatencyMs: number,
     disabled: readonly OptionalFeature[] = [],
-    private readonly connection = new ConnectionLimit(Infinity),
+    /** The bound on calls in service at once; none: unbounded. */
+    private readonly connection?: ConnectionLimit,
   ) {
     const off = new Set(disabled);
     this.caps = {
@@ -290,15 +291,19 @@ export class MockBackend implements HypervisorBackend {
    * faults (latency, down, dropped calls). Returns the error rate for tasks the call may start.
    */
   private hypervisorCall(ctx: CallContext): Promise<number> {
-    return this.connection.run(ctx.signal, async () => {
-      const faults = await this.store.faults();
-      if (faults.callLatencyMs) await delay(faults.callLatencyMs, ctx.signal);
-      if (faults.down) throw unavailable('the mock hypervisor is down');
-      const errorRate = faults.errorRate ?? 0;
-      if (errorRate > 0 && Math.random() < errorRate)
-        throw unavailable('the mock hypervisor dropped the call (injected fault)');
-      return errorRate;
-    });
+    // Unbounded, there is no slot to wait for, and no reason to make the call's abort signal.
+    if (!this.connection) return this.atHypervisor(ctx);
+    return this.connection.run(ctx.signal, () => this.atHypervisor(ctx));
+  }
+
+  private async atHypervisor(ctx: CallContext): Promise<number> {
+    const faults = await this.store.faults();
+    if (faults.callLatencyMs) await delay(faults.callLatencyMs, ctx.signal);
+    if (faults.down) throw unavailable('the mock hypervisor is down');
+    const errorRate = faults.errorRate ?? 0;
+    if (errorRate > 0 && Math.random() < errorRate)
+      throw unavailable('the mock hypervisor dropped the call (injected fault)');
+    return errorRate;
   }
 
   /** `whileBusy`: `change` may see a VM mid-transition (transition() still refuses a second). */
