@@ -90,6 +90,7 @@ export class CallRunner {
           ? deadlineExceeded(rpc)
           : new CancelledByClient('cancelled by the client'),
       );
+    // The call's first outcome (backend result, deadline, timeout, cancel, shutdown) answers it.
     const answer = (failed: boolean, outcome: unknown) => {
       if (!active.settle()) return;
       clearTimeout(timer);
