@@ -5,16 +5,16 @@
 // runtime's overhead. Targets (issue 4): >= 15,000 req/s and p99 < 10 ms on one core, overhead
 // < 15 %.
 //
-// "On one core": this process (the server under test, every thread of it) is pinned to CPU 0 and
-// the load generator, h2load, to the other CPUs, so the server has exactly one core and the load
-// generator never competes with it. On a one-CPU machine nothing is pinned and the report says so.
-import { execFileSync } from 'node:child_process';
+// Each server runs in a process of its own (bench-server.ts), as a provider does, started with the
+// provider images' node flags and pinned to CPU 0 with taskset; the load generator, h2load, runs on
+// the other CPUs, so the server has exactly one core and the load generator never competes with
+// it. On a one-CPU machine nothing is pinned and the report says so.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import os from 'node:os';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { ProviderService } from '@virtrigaud/proto';
-import { createMockBackend } from '@virtrigaud/provider-mock';
-import pino from 'pino';
-import { GRPC_SERVER_OPTIONS, startProviderServer } from '@virtrigaud/provider-sdk';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { BENCH_VM_ID } from './bench-server';
 import { describeLoad, type LoadOptions } from './h2load';
 
 const LOAD: LoadOptions = {
@@ -25,15 +25,19 @@ const LOAD: LoadOptions = {
 /** Each server is measured this many times, alternating, and its best run is kept: the machine
  * may be shared, and noise only ever makes a run slower. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const VM_ID = 'vm-000001';
-const nullLog = pino({ level: 'silent' });
+/** Node flags of the provider images (operator/docker/provider.Dockerfile). */
+const PROVIDER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
-interface ServerUnderTest {
+interface ServerStats {
+  served: number;
+  failed: number;
+  cpuMicros: number;
+}
+
+/** A bench-server process: its address, its counters on request, and its stop. */
+interface ServerProcess {
   address: string;
-  /** Describe calls that reached the backend so far. */
-  served(): number;
-  /** Describe calls answered with a status other than OK so far. */
-  failed(): Promise<number>;
+  stats(): Promise<ServerStats>;
   stop(): Promise<void>;
 }
 
@@ -49,117 +53,49 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Pins this process to CPU 0; returns the CPUs left for the load generator (none: not pinned). */
-function pinServerToOneCore(cpus: number): string | undefined {
-  if (cpus < 2) return undefined;
-  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', '0', String(process.pid)], {
-    stdio: 'ignore',
-  });
-  return cpus === 2 ? '1' : `1-${cpus - 1}`;
+/** Where server and load generator run: CPU 0 and the rest, or unpinned on one CPU. */
+function cpuSplit(cpus: number): { server?: string; load?: string } {
+  if (cpus < 2) return {};
+  return { server: '0', load: cpus === 2 ? '1' : `1-${cpus - 1}` };
 }
 
-async function measure(server: ServerUnderTest, loadCpus: string | undefined): Promise<Result> {
-  const servedBefore = server.served();
-  const cpuBefore = process.cpuUsage();
-  const load = await describeLoad(server.address, VM_ID, { ...LOAD, cpus: loadCpus });
-  const cpu = process.cpuUsage(cpuBefore);
-  const failed = load.failed + (await server.failed());
+async function startServer(kind: 'bare' | 'runtime', cpus?: string): Promise<ServerProcess> {
+  const node = [process.execPath, ...PROVIDER_NODE_FLAGS, path.join(__dirname, 'bench-server.js')];
+  const [command, ...args] = cpus ? ['taskset', '-c', cpus, ...node, kind] : [...node, kind];
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`bench-server ${kind} exited early`);
+    return JSON.parse(value) as T;
+  };
+  const { address } = await next<{ address: string }>();
+  return {
+    address,
+    stats: () => {
+      child.stdin.write('stats\n');
+      return next<ServerStats>();
+    },
+    stop: async () => {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function measure(server: ServerProcess, loadCpus: string | undefined): Promise<Result> {
+  const before = await server.stats();
+  const load = await describeLoad(server.address, BENCH_VM_ID, { ...LOAD, cpus: loadCpus });
+  const after = await server.stats();
+  const failed = load.failed + after.failed;
   if (failed > 0) throw new Error(`${failed} Describe calls failed: the run measures nothing`);
-  const calls = server.served() - servedBefore;
   const { latenciesMs } = load;
+  const micros = (after.cpuMicros - before.cpuMicros) / (after.served - before.served);
   return {
     requestsPerSecond: Math.round(latenciesMs.length / LOAD.seconds),
     p50Ms: percentile(latenciesMs, 50),
     p99Ms: percentile(latenciesMs, 99),
-    serverCpuMicrosPerCall: Math.round(((cpu.user + cpu.system) / calls) * 10) / 10,
-  };
-}
-
-/** The mock backend with one VM, counting the Describe calls that reach it. */
-async function countingBackend() {
-  const backend = createMockBackend({ taskLatencyMs: 0 });
-  const ctx = { correlationId: 'seed', signal: new AbortController().signal, log: nullLog };
-  await backend.create(ctx, {
-    name: 'bench-vm',
-    owner: { uid: 'bench', namespace: 'default', name: 'bench-vm' },
-    class: { cpu: 2, memory: '4Gi' },
-    image: { source: { mock: { name: 'img' } } },
-    networks: [],
-    disks: [],
-    placement: {},
-    tags: [],
-  });
-  let served = 0;
-  const describe = backend.describe.bind(backend);
-  backend.describe = (...args) => {
-    served += 1;
-    return describe(...args);
-  };
-  return { backend, served: () => served };
-}
-
-/** The same Describe on plain grpc-js: no validation, metrics, logging or deadline handling. */
-async function startBare(): Promise<ServerUnderTest> {
-  const { backend, served } = await countingBackend();
-  const server = new Server(GRPC_SERVER_OPTIONS);
-  const ctx = { correlationId: 'bare', signal: new AbortController().signal, log: nullLog };
-  let failed = 0;
-  server.addService(ProviderService, {
-    describe: (
-      call: { request: { id: string } },
-      callback: (err: unknown, res?: unknown) => void,
-    ) => {
-      backend.describe(ctx, call.request.id).then(
-        (found) =>
-          callback(null, {
-            exists: Boolean(found),
-            powerState: found?.powerState ?? '',
-            ips: found?.ips ?? [],
-            consoleUrl: found?.consoleUrl ?? '',
-            providerRawJson: JSON.stringify(found?.raw ?? {}),
-          }),
-        (err: unknown) => {
-          failed += 1;
-          callback(err);
-        },
-      );
-    },
-  } as never);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
-  return {
-    address: `127.0.0.1:${port}`,
-    served,
-    failed: async () => failed,
-    stop: async () => server.forceShutdown(),
-  };
-}
-
-/** Describe answers other than OK, from the runtime's own `provider_grpc_requests_total`. */
-async function failedDescribes(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const series = /^provider_grpc_requests_total\{method="Describe",status="(\w+)"\} (\d+)$/gm;
-  return [...text.matchAll(series)]
-    .filter(([, status]) => status !== 'OK')
-    .reduce((sum, [, , count]) => sum + Number(count), 0);
-}
-
-async function startRuntime(): Promise<ServerUnderTest> {
-  const { backend, served } = await countingBackend();
-  const provider = await startProviderServer({
-    type: 'mock',
-    createBackend: () => backend,
-    logLevel: 'info',
-    logDestination: pino.destination('/dev/null'),
-  });
-  return {
-    address: provider.address,
-    served,
-    failed: () => failedDescribes(provider.metricsUrl),
-    stop: () => provider.stop(),
+    serverCpuMicrosPerCall: Math.round(micros * 10) / 10,
   };
 }
 
@@ -168,16 +104,13 @@ const best = (results: Result[]) =>
 
 async function main() {
   const cpus = os.availableParallelism();
-  const loadCpus = pinServerToOneCore(cpus);
+  const placement = cpuSplit(cpus);
   const runs = { bare: [] as Result[], runtime: [] as Result[] };
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [name, start] of [
-      ['bare', startBare],
-      ['runtime', startRuntime],
-    ] as const) {
-      const server = await start();
+    for (const kind of ['bare', 'runtime'] as const) {
+      const server = await startServer(kind, placement.server);
       try {
-        runs[name].push(await measure(server, loadCpus));
+        runs[kind].push(await measure(server, placement.load));
       } finally {
         await server.stop();
       }
@@ -197,7 +130,8 @@ async function main() {
     seconds: LOAD.seconds,
     rounds: ROUNDS,
     cpus,
-    serverPinnedToOneCore: loadCpus !== undefined,
+    serverPinnedToOneCore: placement.server !== undefined,
+    serverNodeFlags: PROVIDER_NODE_FLAGS,
     runtime,
     bareGrpcJs: bare,
     overheadPercent,
