@@ -49,28 +49,12 @@ function domainXml(name, uuid, pool, volume) {
 }
 
 /** The direct path: the same steps as plain virsh runs. */
-/** The VM's disk as the direct path makes it: a qcow2 overlay on the base image. */
-function createOverlay(t, volume) {
-  return virsh(
-    'vol-create-as',
-    t.pool,
-    volume,
-    '0',
-    '--format',
-    'qcow2',
-    '--backing-vol',
-    t.baseImage,
-    '--backing-vol-format',
-    'qcow2',
-  );
-}
-
 function directPath(t, xmlDir) {
   return {
     async create(round, i) {
       const name = `${t.prefix}-direct-${round}-${i}`;
       const volume = `${name}.qcow2`;
-      await createOverlay(t, volume);
+      await t.createOverlay(volume);
       const file = path.join(xmlDir, `${name}.xml`);
       fs.writeFileSync(file, domainXml(name, randomUUID(), t.pool, volume));
       await virsh('define', file);
@@ -213,7 +197,7 @@ async function median(times, step) {
 async function singleSteps(t) {
   const name = `${t.prefix}-steps`;
   const volume = `${name}.qcow2`;
-  await createOverlay(t, volume);
+  await t.createOverlay(volume);
   const file = path.join(t.poolDir, `${name}.xml`);
   fs.writeFileSync(file, domainXml(name, randomUUID(), t.pool, volume));
   const result = {};

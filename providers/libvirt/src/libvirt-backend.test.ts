@@ -118,18 +118,7 @@ describe('create', () => {
     // A provider killed right after making the root overlay leaves it without a domain.
     const { id } = await backend.create(callContext(), input);
     await backend.delete(callContext(), id).catch(() => undefined);
-    await virsh(
-      'vol-create-as',
-      t.pool,
-      `vr-${id}-root.qcow2`,
-      '64M',
-      '--format',
-      'qcow2',
-      '--backing-vol',
-      t.baseImage,
-      '--backing-vol-format',
-      'qcow2',
-    );
+    await t.createOverlay(`vr-${id}-root.qcow2`, '64M');
     const again = await succeed(backend, backend.create(callContext(), input));
     expect(again.id).toBe(id);
     expect((await t.volumes()).filter((v) => v.includes(id))).toEqual([`vr-${id}-root.qcow2`]);

@@ -51,6 +51,8 @@ export interface TestRun {
   owner(suffix: string): Owner;
   createInput(owner: Owner, overrides?: Partial<CreateInput>): CreateInput;
   volumes(): Promise<string[]>;
+  /** A qcow2 overlay volume on the run's base image, made directly with virsh. */
+  createOverlay(volume: string, capacity?: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -105,6 +107,12 @@ export async function startTestRun(label: string): Promise<TestRun> {
         .map((l) => l.trim().split(/\s+/)[0])
         .filter(Boolean)
         .sort();
+    },
+    async createOverlay(volume, capacity = '0') {
+      await virsh(
+        ...['vol-create-as', pool, volume, capacity, '--format', 'qcow2'],
+        ...['--backing-vol', baseImage, '--backing-vol-format', 'qcow2'],
+      );
     },
     async cleanup() {
       const names = (await virsh('list', '--all', '--name')).split('\n').map((l) => l.trim());
