@@ -25,8 +25,11 @@ const LOAD: LoadOptions = {
 /** Each server is measured this many times, alternating, and its best run is kept: the machine
  * may be shared, and noise only ever makes a run slower. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-/** Node flags of the provider images (operator/docker/provider.Dockerfile). */
-const PROVIDER_NODE_FLAGS = ['--max-semi-space-size=4'];
+/** Node flags of the provider images (operator/docker/provider.Dockerfile); `BENCH_NODE_FLAGS`
+ * (space-separated) measures others, e.g. V8 GC settings. */
+const PROVIDER_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [
+  '--max-semi-space-size=4',
+];
 
 interface ServerStats {
   served: number;
