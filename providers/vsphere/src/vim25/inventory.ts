@@ -1,40 +1,41 @@
 // SearchIndex lookups: inventory paths ("DC0/vm/folder/name") and VM instance UUIDs.
 import type { Vim25Client } from './client';
 import type { MoRef } from './moref';
-import { moref } from './xml';
+import { moref, type SoapValue } from './xml';
 
-export async function findByInventoryPath(
+export function findByInventoryPath(
   client: Vim25Client,
   inventoryPath: string,
   signal?: AbortSignal,
 ): Promise<MoRef | undefined> {
-  const { searchIndex } = await client.serviceContent(signal);
-  return moref(await client.invoke('FindByInventoryPath', searchIndex, { inventoryPath }, signal));
+  return search(client, 'FindByInventoryPath', { inventoryPath }, signal);
 }
 
 /** The VM whose vCenter instance UUID is `uuid` (an indexed lookup, cheap on large inventories). */
-export async function findVmByInstanceUuid(
+export function findVmByInstanceUuid(
   client: Vim25Client,
   uuid: string,
   signal?: AbortSignal,
 ): Promise<MoRef | undefined> {
-  const { searchIndex } = await client.serviceContent(signal);
-  return moref(
-    await client.invoke(
-      'FindByUuid',
-      searchIndex,
-      { uuid, vmSearch: true, instanceUuid: true },
-      signal,
-    ),
-  );
+  return search(client, 'FindByUuid', { uuid, vmSearch: true, instanceUuid: true }, signal);
 }
 
-export async function findChild(
+export function findChild(
   client: Vim25Client,
   entity: MoRef,
   name: string,
   signal?: AbortSignal,
 ): Promise<MoRef | undefined> {
+  return search(client, 'FindChild', { entity, name }, signal);
+}
+
+/** One SearchIndex method: the object it finds, undefined when nothing matches. */
+async function search(
+  client: Vim25Client,
+  method: string,
+  args: Record<string, SoapValue>,
+  signal?: AbortSignal,
+): Promise<MoRef | undefined> {
   const { searchIndex } = await client.serviceContent(signal);
-  return moref(await client.invoke('FindChild', searchIndex, { entity, name }, signal));
+  return moref(await client.invoke(method, searchIndex, args, signal));
 }
