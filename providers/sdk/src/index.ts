@@ -45,3 +45,4 @@ export { TokenBucket } from './runtime/token-bucket';
 export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';
 export { parseJsonField, checkValue } from './validation/json-fields';
 export * as wireSchemas from './validation/schemas';
+export * as testing from './testing';

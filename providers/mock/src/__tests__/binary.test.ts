@@ -3,62 +3,38 @@
 // conformance suite; its planted credential never shows in logs or metrics; SIGTERM drains
 // in-flight calls; startup problems are clear.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
-import { createProviderClient } from '@virtrigaud/provider-sdk';
+import { createProviderClient, testing } from '@virtrigaud/provider-sdk';
 import { MOCK_FIXTURES } from './fixtures';
-import { runToExit, spawnMock, type SpawnedMock } from './spawn-mock';
 
+const MOCK_BIN = testing.providerCommand(path.join(__dirname, '..', '..'), 'provider-mock');
 const PLANTED_SECRET = 'planted-Secret-9f3c1e77-do-not-log';
 
 function providerFiles() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-mock-'));
-  const credentials = path.join(root, 'credentials');
-  const config = path.join(root, 'config');
-  fs.mkdirSync(credentials);
-  fs.mkdirSync(config);
-  fs.writeFileSync(path.join(credentials, 'username'), 'admin@mock.local\n');
-  fs.writeFileSync(path.join(credentials, 'password'), `${PLANTED_SECRET}\n`);
-  fs.writeFileSync(
-    path.join(config, 'provider.json'),
-    JSON.stringify({
-      defaults: { cluster: 'mock' },
-      endpointTLS: {},
-      rateLimit: { qps: 500, burst: 1000 },
-    }),
+  return testing.writeProviderFiles(
+    'provider-mock-',
+    { username: 'admin@mock.local\n', password: `${PLANTED_SECRET}\n` },
+    { defaults: { cluster: 'mock' }, endpointTLS: {}, rateLimit: { qps: 500, burst: 1000 } },
   );
-  return { root, credentials, config };
 }
 
 /** The seed's arguments and environment, as the Provider controller renders them. */
-function seedLaunch(
-  files: ReturnType<typeof providerFiles>,
-  extraEnv: Record<string, string> = {},
-) {
-  return {
-    args: [
-      '--grpc-addr=127.0.0.1:0',
-      '--metrics-addr=127.0.0.1:0',
-      '--provider-type=mock',
-      '--provider-endpoint=https://mock-hypervisor.example:443',
-      '--tls-enabled=false',
-    ],
+function seedLaunch(files: testing.ProviderFiles, extraEnv: Record<string, string> = {}) {
+  return testing.seedLaunch({
+    type: 'mock',
+    endpoint: 'https://mock-hypervisor.example:443',
+    name: 'mock-datacenter',
+    files,
     env: {
-      PROVIDER_TYPE: 'mock',
-      PROVIDER_ENDPOINT: 'https://mock-hypervisor.example:443',
-      PROVIDER_NAMESPACE: 'default',
-      PROVIDER_NAME: 'mock-datacenter',
       TLS_ENABLED: 'false',
       RATE_LIMIT_QPS: '500',
       RATE_LIMIT_BURST: '1000',
-      VIRTRIGAUD_CREDENTIALS_DIR: files.credentials,
-      VIRTRIGAUD_CONFIG_DIR: files.config,
       LOG_LEVEL: 'debug',
       MOCK_TASK_LATENCY: '20ms',
       ...extraEnv,
     },
-  };
+  });
 }
 
 const outputs: string[] = [];
@@ -66,7 +42,7 @@ const files = providerFiles();
 
 describeConformance('provider-mock binary', {
   start: async () => {
-    const mock = await spawnMock(seedLaunch(files));
+    const mock = await testing.startProviderProcess(MOCK_BIN, seedLaunch(files));
     return {
       address: mock.address,
       metricsUrl: mock.metricsUrl,
@@ -95,7 +71,10 @@ describe('provider-mock binary: secrets, shutdown, startup errors', () => {
   });
 
   it('drains an in-flight call on SIGTERM, then exits 0', async () => {
-    const mock: SpawnedMock = await spawnMock(seedLaunch(files, { MOCK_CALL_LATENCY: '200ms' }));
+    const mock = await testing.startProviderProcess(
+      MOCK_BIN,
+      seedLaunch(files, { MOCK_CALL_LATENCY: '200ms' }),
+    );
     const client = createProviderClient(mock.address);
     try {
       const inFlight = client.describe({ id: 'vm-000001' }, { correlationId: 'drain-me' });
@@ -126,7 +105,10 @@ describe('provider-mock binary: secrets, shutdown, startup errors', () => {
     ],
     ['an unknown flag', ['--grpc-adr=:1'], {}, 'grpc-adr'],
   ])('refuses to start with %s, naming it', async (_what, args, env, named) => {
-    const { code, output } = await runToExit({ args, env: { ...seedLaunch(files).env, ...env } });
+    const { code, output } = await testing.runToExit(MOCK_BIN, {
+      args,
+      env: { ...seedLaunch(files).env, ...env },
+    });
     expect(code).toBe(1);
     expect(output).toContain('provider failed to start');
     expect(output).toContain(named);
@@ -135,7 +117,7 @@ describe('provider-mock binary: secrets, shutdown, startup errors', () => {
   it('names a broken provider.json without printing its content', async () => {
     const config = fs.mkdtempSync(path.join(files.root, 'broken-'));
     fs.writeFileSync(path.join(config, 'provider.json'), `{"token": "${PLANTED_SECRET}"`);
-    const { code, output } = await runToExit({
+    const { code, output } = await testing.runToExit(MOCK_BIN, {
       ...seedLaunch(files, { VIRTRIGAUD_CONFIG_DIR: config }),
       args: [],
     });

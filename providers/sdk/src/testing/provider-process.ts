@@ -1,17 +1,17 @@
-// Runs the real `provider-mock` binary (this package's bin) as a separate process, the way the
+// Runs a provider's real command (its package's bin) as a separate process, the way the
 // operator's Deployment does, and learns its ports from its "provider started" log line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Launch } from './seed-launch';
 
-const packageDir = path.join(__dirname, '..', '..');
-/** The file package.json declares as the `provider-mock` command. */
-export const MOCK_BIN = path.join(
-  packageDir,
-  JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).bin['provider-mock'],
-);
+/** The file the package.json in `packageDir` declares as `command`. */
+export function providerCommand(packageDir: string, command: string): string {
+  const { bin } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  return path.join(packageDir, bin[command]);
+}
 
-export interface SpawnedMock {
+export interface RunningProviderProcess {
   child: ChildProcess;
   address: string;
   metricsUrl: string;
@@ -19,19 +19,27 @@ export interface SpawnedMock {
   output(): string;
   /** Resolves once a line of output satisfies `match`. */
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** Sends `signal` and resolves with the exit code. */
+  /** Sends `signal` unless the process has exited already; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export interface SpawnOptions {
-  args: string[];
-  env: Record<string, string>;
+export interface StartOptions extends Launch {
+  /** How long it may take to report its ports before it is killed; 15 s unless set. */
   timeoutMs?: number;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
+function spawnCommand(file: string, { args, env }: Launch): ChildProcess {
+  return spawn(process.execPath, [file, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  return exited;
 }
 
 function waitForLine(
@@ -56,7 +64,7 @@ function waitForLine(
       child.stdout!.off('data', onData);
       child.stderr!.off('data', onData);
     };
-    // Listeners added after spawnMock's own, so output() already holds the new chunk.
+    // Listeners added after startProviderProcess's own, so output() already holds the new chunk.
     const onData = () => check();
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -64,22 +72,18 @@ function waitForLine(
   });
 }
 
-/** Starts the binary and waits for it to report its ports; rejects with its output if it exits. */
-export function spawnMock(options: SpawnOptions): Promise<SpawnedMock> {
-  const child = spawn(process.execPath, [MOCK_BIN, ...options.args], {
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts `file` and waits for it to report its ports; rejects with its output if it exits. */
+export function startProviderProcess(
+  file: string,
+  { timeoutMs = 15_000, ...launch }: StartOptions,
+): Promise<RunningProviderProcess> {
+  const child = spawnCommand(file, launch);
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new Error(
-          `provider-mock did not start within ${options.timeoutMs ?? 15_000} ms:\n${output}`,
-        ),
-      );
-    }, options.timeoutMs ?? 15_000);
+      reject(new Error(`${file} did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const started = output.split('\n').find((line) => line.includes('"provider started"'));
@@ -91,34 +95,29 @@ export function spawnMock(options: SpawnOptions): Promise<SpawnedMock> {
         address: `127.0.0.1:${grpcPort}`,
         metricsUrl: `http://127.0.0.1:${metricsPort}`,
         output: () => output,
-        waitForLine: (match, timeoutMs = 10_000) =>
-          waitForLine(child, () => output, match, timeoutMs),
-        stop: (signal = 'SIGTERM') => {
-          child.kill(signal);
-          return exited(child);
-        },
+        waitForLine: (match, lineTimeoutMs = 10_000) =>
+          waitForLine(child, () => output, match, lineTimeoutMs),
+        stop: (signal = 'SIGTERM') => stop(child, signal),
       });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`provider-mock exited with ${code} before it started:\n${output}`));
+      reject(new Error(`${file} exited with ${code} before it started:\n${output}`));
     });
   });
 }
 
-/** Output of a run that is expected to fail at startup, and its exit code. */
+/** Output and exit code of a run that is expected to fail at startup. */
 export async function runToExit(
-  options: SpawnOptions,
+  file: string,
+  launch: Launch,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MOCK_BIN, ...options.args], {
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCommand(file, launch);
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   // 'close' comes after the output streams ended, so nothing written is missed.
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   return { code, output };

@@ -1,0 +1,3 @@
+// Support for tests that run a provider's real command: exported as `testing` by the SDK.
+export * from './provider-process';
+export * from './seed-launch';
