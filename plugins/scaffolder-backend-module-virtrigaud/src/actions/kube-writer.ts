@@ -31,6 +31,11 @@ export function toUserError(err: unknown, what: string): Error {
   return new Error(`${what}: ${message}`);
 }
 
+/** How errors name the object: `Kind namespace/name`. */
+function describe(object: Manifest): string {
+  return `${object.kind} ${object.metadata!.namespace}/${object.metadata!.name}`;
+}
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -64,7 +69,7 @@ export class KubeWriter {
     taskId: string,
     dryRun: boolean,
   ): Promise<{ object: T; created: boolean }> {
-    const what = `${object.kind} ${object.metadata!.namespace}/${object.metadata!.name}`;
+    const what = describe(object);
     try {
       const created = await api.create(
         object,
@@ -90,7 +95,7 @@ export class KubeWriter {
     patch: T,
     dryRun: boolean,
   ): Promise<T> {
-    const what = `${patch.kind} ${patch.metadata!.namespace}/${patch.metadata!.name}`;
+    const what = describe(patch);
     try {
       return (await api.patch(
         patch,
@@ -111,7 +116,7 @@ export class KubeWriter {
     object: KubernetesObject,
     dryRun: boolean,
   ): Promise<boolean> {
-    const what = `${object.kind} ${object.metadata!.namespace}/${object.metadata!.name}`;
+    const what = describe(object);
     try {
       await api.delete(object, undefined, dryRun ? 'All' : undefined);
       return true;
