@@ -29,6 +29,13 @@ function builtin(spec: BuiltinSpec): ResourceType {
   };
 }
 
+/** The scale subresource of the workloads whose pods come from `spec.replicas`. */
+const REPLICAS_SCALE: ResourceType['scale'] = {
+  specReplicasPath: '.spec.replicas',
+  statusReplicasPath: '.status.replicas',
+  labelSelectorPath: '.spec.selector',
+};
+
 const EVENT_FIELDS = [
   'involvedObject.kind',
   'involvedObject.namespace',
@@ -141,11 +148,7 @@ export function builtinTypes(): ResourceType[] {
       categories: ['all'],
       statusSubresource: true,
       generation: true,
-      scale: {
-        specReplicasPath: '.spec.replicas',
-        statusReplicasPath: '.status.replicas',
-        labelSelectorPath: '.spec.selector',
-      },
+      scale: REPLICAS_SCALE,
       strategy: deploymentStrategy,
     }),
     builtin({
@@ -157,11 +160,7 @@ export function builtinTypes(): ResourceType[] {
       categories: ['all'],
       statusSubresource: true,
       generation: true,
-      scale: {
-        specReplicasPath: '.spec.replicas',
-        statusReplicasPath: '.status.replicas',
-        labelSelectorPath: '.spec.selector',
-      },
+      scale: REPLICAS_SCALE,
       strategy: replicaSetStrategy,
     }),
     builtin({

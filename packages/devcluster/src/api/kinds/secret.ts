@@ -6,6 +6,19 @@ import { isPlainObject, type KubeObject } from '../types';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** Secret and ConfigMap keys follow the same rule. */
+function keyErrors(key: string) {
+  return KEY.test(key)
+    ? []
+    : [
+        invalidValue(
+          `data[${key}]`,
+          key,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+        ),
+      ];
+}
+
 export const secretStrategy: Strategy = {
   prepare(secret: KubeObject) {
     secret.type ??= 'Opaque';
@@ -21,15 +34,7 @@ export const secretStrategy: Strategy = {
   validate(secret: KubeObject) {
     const data = isPlainObject(secret.data) ? secret.data : {};
     return Object.entries(data).flatMap(([key, value]) => [
-      ...(KEY.test(key)
-        ? []
-        : [
-            invalidValue(
-              `data[${key}]`,
-              key,
-              "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
-            ),
-          ]),
+      ...keyErrors(key),
       ...(typeof value === 'string' && value.length % 4 === 0 && BASE64.test(value)
         ? []
         : [invalidValue(`data[${key}]`, '<secret contents redacted>', 'must be base64 encoded')]),
@@ -41,15 +46,7 @@ export const configMapStrategy: Strategy = {
   validate(configMap: KubeObject) {
     const data = isPlainObject(configMap.data) ? configMap.data : {};
     return Object.entries(data).flatMap(([key, value]) => [
-      ...(KEY.test(key)
-        ? []
-        : [
-            invalidValue(
-              `data[${key}]`,
-              key,
-              "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
-            ),
-          ]),
+      ...keyErrors(key),
       ...(typeof value === 'string'
         ? []
         : [invalidValue(`data[${key}]`, value, 'must be a string')]),
