@@ -30,43 +30,53 @@ export async function reconfigure(
   const active = isActive(await lv.domains.state(id, ctx.signal));
   const live = active ? await lv.domains.find(id, { signal: ctx.signal }) : undefined;
   const virsh = (args: string[]) => lv.virsh.run(args, { signal: ctx.signal });
-  await applyCpu(virsh, id, config, live, hw, lv);
-  await applyMemory(virsh, id, config, live, hw, lv);
+  await applySized(VCPUS, virsh, id, config, live, hw, lv);
+  await applySized(MEMORY, virsh, id, config, live, hw, lv);
   await applyDisks(lv, ctx, id, config, active, desired);
   return {};
 }
 
 type Run = (args: string[]) => Promise<string>;
 
-async function applyCpu(
-  run: Run,
-  id: string,
-  config: ParsedDomain,
-  live: ParsedDomain | undefined,
-  hw: Hardware,
-  lv: LibvirtContext,
-) {
-  const setConfig = (count: number, maximum = false) =>
-    run([
-      'setvcpus',
-      '--domain',
-      id,
-      '--count',
-      String(count),
-      '--config',
-      ...(maximum ? ['--maximum'] : []),
-    ]);
-  if (hw.maxCpu > config.maxCpu) await setConfig(hw.maxCpu, true);
-  if (hw.cpu !== config.cpu) await setConfig(hw.cpu);
-  if (hw.maxCpu < config.maxCpu) await setConfig(hw.maxCpu, true);
-  if (live && live.cpu !== hw.cpu && hw.cpu <= live.maxCpu)
-    await run(['setvcpus', '--domain', id, '--count', String(hw.cpu), '--live']).catch(
-      (err: unknown) =>
-        lv.log.info({ err, domain: id }, 'live vCPU change refused; applies at next boot'),
-    );
+/** vCPUs or memory: where Hardware/ParsedDomain keep it, and the virsh arguments that set it. */
+interface Sized {
+  /** For the log line. */
+  what: string;
+  of(hw: Hardware): { value: number; ceiling: number };
+  setValue(id: string, amount: number, scope: '--config' | '--live'): string[];
+  /** The next-boot maximum the value may grow to live. */
+  setCeiling(id: string, amount: number): string[];
 }
 
-async function applyMemory(
+const VCPUS: Sized = {
+  what: 'vCPU',
+  of: (hw) => ({ value: hw.cpu, ceiling: hw.maxCpu }),
+  setValue: (id, count, scope) => ['setvcpus', '--domain', id, '--count', String(count), scope],
+  setCeiling: (id, count) => [
+    'setvcpus',
+    '--domain',
+    id,
+    '--count',
+    String(count),
+    '--config',
+    '--maximum',
+  ],
+};
+
+const MEMORY: Sized = {
+  what: 'memory',
+  of: (hw) => ({ value: hw.memoryMiB, ceiling: hw.maxMemoryMiB }),
+  setValue: (id, mib, scope) => ['setmem', '--domain', id, '--size', `${mib}MiB`, scope],
+  setCeiling: (id, mib) => ['setmaxmem', '--domain', id, '--size', `${mib}MiB`, '--config'],
+};
+
+/**
+ * The next-boot configuration first: a higher ceiling before the value and a lower one after it,
+ * so the value never stands above its ceiling. Then the running domain, when the value fits under
+ * the ceiling it booted with; a refusal (no hot-add in the guest) leaves it for the next boot.
+ */
+async function applySized(
+  sized: Sized,
   run: Run,
   id: string,
   config: ParsedDomain,
@@ -74,17 +84,15 @@ async function applyMemory(
   hw: Hardware,
   lv: LibvirtContext,
 ) {
-  const size = (mib: number) => `${mib}MiB`;
-  if (hw.maxMemoryMiB > config.maxMemoryMiB)
-    await run(['setmaxmem', '--domain', id, '--size', size(hw.maxMemoryMiB), '--config']);
-  if (hw.memoryMiB !== config.memoryMiB)
-    await run(['setmem', '--domain', id, '--size', size(hw.memoryMiB), '--config']);
-  if (hw.maxMemoryMiB < config.maxMemoryMiB)
-    await run(['setmaxmem', '--domain', id, '--size', size(hw.maxMemoryMiB), '--config']);
-  if (live && live.memoryMiB !== hw.memoryMiB && hw.memoryMiB <= live.maxMemoryMiB)
-    await run(['setmem', '--domain', id, '--size', size(hw.memoryMiB), '--live']).catch(
-      (err: unknown) =>
-        lv.log.info({ err, domain: id }, 'live memory change refused; applies at next boot'),
+  const wanted = sized.of(hw);
+  const current = sized.of(config);
+  if (wanted.ceiling > current.ceiling) await run(sized.setCeiling(id, wanted.ceiling));
+  if (wanted.value !== current.value) await run(sized.setValue(id, wanted.value, '--config'));
+  if (wanted.ceiling < current.ceiling) await run(sized.setCeiling(id, wanted.ceiling));
+  const running = live && sized.of(live);
+  if (running && running.value !== wanted.value && wanted.value <= running.ceiling)
+    await run(sized.setValue(id, wanted.value, '--live')).catch((err: unknown) =>
+      lv.log.info({ err, domain: id }, `live ${sized.what} change refused; applies at next boot`),
     );
 }
 
