@@ -130,20 +130,7 @@ export class Volumes {
     capacityBytes: number,
     signal?: AbortSignal,
   ): Promise<VolumeInfo> {
-    await this.virsh.run(
-      [
-        'vol-create-as',
-        '--pool',
-        pool,
-        '--name',
-        name,
-        '--capacity',
-        `${capacityBytes}b`,
-        '--format',
-        format,
-      ],
-      { signal },
-    );
+    await this.createAs(pool, name, format, capacityBytes, signal);
     return this.mustExist(pool, name, signal);
   }
 
@@ -151,20 +138,7 @@ export class Volumes {
   async upload(pool: string, name: string, file: string, format: string, signal?: AbortSignal) {
     const { size } = await stat(file);
     await this.delete(pool, name, signal);
-    await this.virsh.run(
-      [
-        'vol-create-as',
-        '--pool',
-        pool,
-        '--name',
-        name,
-        '--capacity',
-        `${size}b`,
-        '--format',
-        format,
-      ],
-      { signal },
-    );
+    await this.createAs(pool, name, format, size, signal);
     await this.virsh.run(['vol-upload', '--pool', pool, name, file], {
       signal,
       timeoutMs: 30 * 60_000,
@@ -193,6 +167,30 @@ export class Volumes {
       if (err instanceof ProviderError && err.code === 'NOT_FOUND') return;
       throw err;
     }
+  }
+
+  /** An empty volume of the given size and format (`vol-create-as`). */
+  private async createAs(
+    pool: string,
+    name: string,
+    format: string,
+    capacityBytes: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.virsh.run(
+      [
+        'vol-create-as',
+        '--pool',
+        pool,
+        '--name',
+        name,
+        '--capacity',
+        `${capacityBytes}b`,
+        '--format',
+        format,
+      ],
+      { signal },
+    );
   }
 
   private async createFromXml(pool: string, xml: string, signal?: AbortSignal) {
