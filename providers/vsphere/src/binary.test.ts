@@ -1,101 +1,45 @@
 // The real provider-vsphere command as the Provider controller launches it (seed flags and
 // environment, credential files, provider.json) against vcsim: it serves, drives vCenter, never
 // prints the password, and on SIGTERM exits cleanly after logging out of vCenter.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createProviderClient } from '@virtrigaud/provider-sdk';
+import { createProviderClient, testing } from '@virtrigaud/provider-sdk';
 import { PowerOp } from '@virtrigaud/proto';
 import { directClient, vcsim } from './testing/vcsim';
 import { retrieveOne } from './vim25/properties';
 import { childText, children } from './vim25/xml';
 
-const packageDir = path.join(__dirname, '..');
-const BIN = path.join(
-  packageDir,
-  JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).bin[
-    'provider-vsphere'
-  ],
-);
+const BIN = testing.providerCommand(path.join(__dirname, '..'), 'provider-vsphere');
 const PROVIDER_NAME = `vsphere-binary-${randomUUID().slice(0, 8)}`;
+const roots: string[] = [];
 
-function providerFiles(password: string) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-vsphere-'));
-  const credentials = path.join(root, 'credentials');
-  const config = path.join(root, 'config');
-  fs.mkdirSync(credentials);
-  fs.mkdirSync(config);
-  fs.writeFileSync(path.join(credentials, 'username'), `${vcsim().username}\n`);
-  fs.writeFileSync(path.join(credentials, 'password'), `${password}\n`);
-  fs.writeFileSync(path.join(credentials, 'ca.crt'), vcsim().certificatePem);
-  fs.writeFileSync(
-    path.join(config, 'provider.json'),
-    JSON.stringify({
+afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
+function startBinary(password: string): Promise<testing.RunningProviderProcess> {
+  const files = testing.writeProviderFiles(
+    'provider-vsphere-',
+    {
+      username: `${vcsim().username}\n`,
+      password: `${password}\n`,
+      'ca.crt': vcsim().certificatePem,
+    },
+    {
       defaults: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' },
       endpointTLS: { caSecretKey: 'ca.crt' },
-    }),
-  );
-  return { root, credentials, config };
-}
-
-interface Started {
-  child: ChildProcess;
-  address: string;
-  output: () => string;
-}
-
-function startBinary(password: string): Promise<Started> {
-  const files = providerFiles(password);
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      '--grpc-addr=127.0.0.1:0',
-      '--metrics-addr=127.0.0.1:0',
-      '--provider-type=vsphere',
-      `--provider-endpoint=${vcsim().endpoint}`,
-      '--tls-enabled=false',
-    ],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PROVIDER_TYPE: 'vsphere',
-        PROVIDER_ENDPOINT: vcsim().endpoint,
-        PROVIDER_NAMESPACE: 'default',
-        PROVIDER_NAME,
-        VIRTRIGAUD_CREDENTIALS_DIR: files.credentials,
-        VIRTRIGAUD_CONFIG_DIR: files.config,
-        LOG_LEVEL: 'debug',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const started = output.split('\n').find((line) => line.includes('"provider started"'));
-      if (!started) return;
-      resolve({
-        child,
-        address: `127.0.0.1:${JSON.parse(started).grpcPort}`,
-        output: () => output,
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before starting:\n${output}`)),
-    );
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  return exited;
+  roots.push(files.root);
+  return testing.startProviderProcess(
+    BIN,
+    testing.seedLaunch({
+      type: 'vsphere',
+      endpoint: vcsim().endpoint,
+      name: PROVIDER_NAME,
+      files,
+      env: { LOG_LEVEL: 'debug' },
+    }),
+  );
 }
 
 async function sessionsOfThisProvider(): Promise<number> {
@@ -133,7 +77,7 @@ describe('provider-vsphere binary', () => {
     } finally {
       client.close();
     }
-    expect(await stop(provider.child)).toBe(0);
+    expect(await provider.stop()).toBe(0);
     expect(await sessionsOfThisProvider()).toBe(0);
     expect(provider.output()).not.toContain(vcsim().password);
   });
@@ -149,7 +93,7 @@ describe('provider-vsphere binary', () => {
       expect(validation.message).not.toContain(wrong);
     } finally {
       client.close();
-      await stop(provider.child);
+      await provider.stop();
     }
     expect(provider.output()).not.toContain(wrong);
   });
