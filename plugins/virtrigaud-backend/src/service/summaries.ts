@@ -29,6 +29,17 @@ export function ownerOf(meta: VirtualMachine['metadata']): string | undefined {
   return meta.annotations?.[OWNER_KEY] ?? meta.labels?.[OWNER_KEY];
 }
 
+/** Where a VM or Provider summary starts: which object it is and who owns it in the catalog. */
+function catalogIdentity(cluster: string, meta: VirtualMachine['metadata']) {
+  return {
+    cluster,
+    namespace: meta.namespace!,
+    name: meta.name!,
+    uid: meta.uid ?? '',
+    owner: ownerOf(meta),
+  };
+}
+
 function timestamp(value: string | Date | undefined): string | undefined {
   return value === undefined ? undefined : new Date(value).toISOString();
 }
@@ -36,11 +47,7 @@ function timestamp(value: string | Date | undefined): string | undefined {
 export function toVmSummary(cluster: string, vm: VirtualMachine): VmSummary {
   const meta = vm.metadata;
   return {
-    cluster,
-    namespace: meta.namespace!,
-    name: meta.name!,
-    uid: meta.uid ?? '',
-    owner: ownerOf(meta),
+    ...catalogIdentity(cluster, meta),
     phase: vm.status?.phase,
     powerState: vm.status?.powerState ?? 'Unknown',
     desiredPowerState: vm.spec.powerState ?? 'On',
@@ -94,11 +101,7 @@ export function toProviderSummary(parts: ProviderParts): ProviderSummary {
   const ready = deployment?.status?.readyReplicas ?? provider.status?.readyReplicas ?? 0;
   const connection = findCondition(provider.status?.conditions, 'HypervisorConnected');
   return {
-    cluster,
-    namespace: meta.namespace!,
-    name: meta.name!,
-    uid: meta.uid ?? '',
-    owner: ownerOf(meta),
+    ...catalogIdentity(cluster, meta),
     type: provider.spec.type,
     endpoint: provider.spec.endpoint,
     replicas: { desired, ready },
