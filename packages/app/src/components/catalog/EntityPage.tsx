@@ -16,6 +16,7 @@ import {
   isProviderEntity,
   isVirtualMachineEntity,
 } from '@virtrigaud/plugin-virtrigaud';
+import type { ReactNode } from 'react';
 
 const hasLinks = (entity: Entity) => Boolean(entity.metadata.links?.length);
 
@@ -34,18 +35,25 @@ const aboutCards = (
   </>
 );
 
+/** A kind's main card, wide, with the about cards in a column beside it. */
+const besideAboutCards = (mainCard: ReactNode) => (
+  <>
+    <Grid item xs={12} lg={8}>
+      {mainCard}
+    </Grid>
+    <Grid item xs={12} lg={4}>
+      <Grid container spacing={3}>
+        {aboutCards}
+      </Grid>
+    </Grid>
+  </>
+);
+
 const virtualMachinePage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3} alignItems="stretch">
-        <Grid item xs={12} lg={8}>
-          <EntityVirtualMachineCard />
-        </Grid>
-        <Grid item xs={12} lg={4}>
-          <Grid container spacing={3}>
-            {aboutCards}
-          </Grid>
-        </Grid>
+        {besideAboutCards(<EntityVirtualMachineCard />)}
       </Grid>
     </EntityLayout.Route>
   </EntityLayout>
@@ -55,14 +63,7 @@ const providerPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3} alignItems="stretch">
-        <Grid item xs={12} lg={8}>
-          <EntityProviderHealthCard />
-        </Grid>
-        <Grid item xs={12} lg={4}>
-          <Grid container spacing={3}>
-            {aboutCards}
-          </Grid>
-        </Grid>
+        {besideAboutCards(<EntityProviderHealthCard />)}
         <Grid item xs={12}>
           <EntityProviderVmsCard />
         </Grid>
