@@ -5,16 +5,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import type {
-  CallContext,
-  CreateInput,
-  HypervisorBackend,
-  Operation,
-  Owner,
-} from '@virtrigaud/provider-sdk';
+import { testing, type CallContext, type CreateInput, type Owner } from '@virtrigaud/provider-sdk';
 import { LibvirtBackend } from '../libvirt-backend';
 
 const run = promisify(execFile);
@@ -128,29 +121,10 @@ export async function startTestRun(label: string): Promise<TestRun> {
   return testRun;
 }
 
-const TASK_DEADLINE_MS = 60_000;
-
-/** Polls TaskStatus (as the operator does) until done; returns the task's error. */
-export async function settle(
-  backend: HypervisorBackend,
-  operation: Operation,
-): Promise<string | undefined> {
-  if (!operation.task) return undefined;
-  const deadline = Date.now() + TASK_DEADLINE_MS;
-  for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 500)) {
-    const state = await backend.taskStatus(callContext(), operation.task);
-    if (state.done) return state.error;
-    await delay(wait);
-  }
-  throw new Error(`task ${operation.task} not done after ${TASK_DEADLINE_MS} ms`);
-}
-
-export async function succeed<T extends Operation>(
-  backend: HypervisorBackend,
-  operation: Promise<T>,
-): Promise<T> {
-  const result = await operation;
-  const error = await settle(backend, result);
-  if (error) throw new Error(`task ${result.task} failed: ${error}`);
-  return result;
-}
+/** Polls TaskStatus (as the operator does) until done: settle returns the task's error. */
+export const { settle, succeed } = testing.taskWaiter({
+  callContext,
+  deadlineMs: 60_000,
+  pollMs: 10,
+  maxPollMs: 500,
+});

@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import {
   ProviderError,
+  testing,
   type CreateInput,
-  type HypervisorBackend,
   type Operation,
   type Owner,
 } from '@virtrigaud/provider-sdk';
@@ -68,33 +68,13 @@ function createInput(owner: Owner, overrides: Partial<CreateInput> = {}): Create
   };
 }
 
-async function settle(b: HypervisorBackend, operation: Operation): Promise<string | undefined> {
-  if (!operation.task) return undefined;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const state = await b.taskStatus(ctx(), operation.task);
-    if (state.done) return state.error;
-    if (Date.now() > deadline) throw new Error(`task ${operation.task} not done`);
-    await delay(5);
-  }
-}
-
-async function succeed<T extends Operation>(operation: Promise<T>): Promise<T> {
-  const result = await operation;
-  const error = await settle(backend, result);
-  if (error) throw new Error(`task failed: ${error}`);
-  return result;
-}
-
-async function failure(call: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const { settle, succeed: succeedOn } = testing.taskWaiter({
+  callContext: ctx,
+  deadlineMs: 10_000,
+  pollMs: 5,
+});
+const { providerErrorOf } = testing;
+const succeed = <T extends Operation>(operation: Promise<T>) => succeedOn(backend, operation);
 
 const vmOf = (id: string) => cluster.sim.cluster.vms.get(Number(id))!;
 const vmsNamed = (name: string) =>
@@ -195,7 +175,7 @@ describe('Create', () => {
       (vm) => vm.config.name === `tests.${owner.name}`,
     );
     expect(named).toHaveLength(1);
-    const err = await failure(
+    const err = await providerErrorOf(
       backend.create(ctx(), createInput({ ...newOwner(), name: owner.name })),
     );
     expect(err.code).toBe('ALREADY_EXISTS');
@@ -240,7 +220,7 @@ describe('Create', () => {
       await until(() =>
         [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'clone'),
       );
-      const retried = await failure(backend.create(ctx(), createInput(owner)));
+      const retried = await providerErrorOf(backend.create(ctx(), createInput(owner)));
       expect(retried).toMatchObject({
         code: 'UNAVAILABLE',
         message: expect.stringMatching(/retry/),
@@ -281,14 +261,14 @@ describe('Create', () => {
 
   it('names the field of bad input', async () => {
     const owner = newOwner();
-    const noSource = await failure(
+    const noSource = await providerErrorOf(
       backend.create(ctx(), createInput(owner, { image: { source: {} } })),
     );
     expect(noSource).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^image_json.source.proxmox/),
     });
-    const missing = await failure(
+    const missing = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, { image: { source: { proxmox: { templateID: 4242 } } } }),
@@ -298,7 +278,7 @@ describe('Create', () => {
       code: 'NOT_FOUND',
       message: expect.stringMatching(/templateID/),
     });
-    const userData = await failure(
+    const userData = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, { userData: Buffer.from('#cloud-config\nruncmd: [reboot]\n') }),
@@ -308,7 +288,7 @@ describe('Create', () => {
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^user_data: keys runcmd/),
     });
-    const nic = await failure(
+    const nic = await providerErrorOf(
       backend.create(ctx(), createInput(owner, { networks: [{ name: 'eth0', attachment: {} }] })),
     );
     expect(nic.message).toMatch(/^networks_json\[0\]\.proxmox\.bridge/);
@@ -459,7 +439,7 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
       await until(() =>
         [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'create'),
       );
-      const retried = await failure(
+      const retried = await providerErrorOf(
         backend.create(ctx(), createInput(owner, { image: fromImage })),
       );
       expect(retried).toMatchObject({
@@ -504,7 +484,7 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
   it('names the field of bad input before calling Proxmox', async () => {
     const owner = newOwner();
     const seen = cluster.sim.requests.length;
-    const wrongDir = await failure(
+    const wrongDir = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, { image: { source: { proxmox: { importFrom: INSTALLER_ISO } } } }),
@@ -516,7 +496,7 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
         /^image_json\.source\.proxmox\.importFrom: must look like <storage>:import\//,
       ),
     });
-    const injected = await failure(
+    const injected = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, {
@@ -529,14 +509,14 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
       cluster.backendConfig({ options: { ...cluster.backendConfig().options, defaults: {} } }),
     );
     try {
-      const noStorage = await failure(
+      const noStorage = await providerErrorOf(
         withoutDefaults.create(ctx(), createInput(owner, { image: fromImage })),
       );
       expect(noStorage).toMatchObject({
         code: 'INVALID_ARGUMENT',
         message: expect.stringMatching(/^placement\.storage: is required/),
       });
-      const noNode = await failure(
+      const noNode = await providerErrorOf(
         withoutDefaults.create(
           ctx(),
           createInput(owner, { image: fromIso, placement: { storage: 'local-lvm' } }),
@@ -551,7 +531,7 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
 
   it("reports an image or ISO missing on the storage with the task's error, and leaves no VM behind", async () => {
     const owner = newOwner();
-    const missingImage = await failure(
+    const missingImage = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, {
@@ -565,7 +545,7 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
         /qmcreate .* failed: unable to create VM \d+ - cannot import from 'local:import\/gone\.qcow2' - could not get size of local:import\/gone\.qcow2$/,
       ),
     });
-    const missingIso = await failure(
+    const missingIso = await providerErrorOf(
       backend.create(
         ctx(),
         createInput(owner, { image: { source: { proxmox: { iso: 'local:iso/gone.iso' } } } }),
@@ -632,7 +612,7 @@ describe('power, describe, reconfigure', () => {
     expect(config).toMatchObject({ cores: '4', memory: '4096' });
     expect(config.scsi0).toMatch(/size=16G/);
     expect(config.scsi1).toMatch(/size=12G/);
-    const shrink = await failure(
+    const shrink = await providerErrorOf(
       backend.reconfigure(ctx(), id, {
         class: { cpu: 4, memory: '4Gi' },
         disks: [{ name: 'data', sizeGiB: 4 }],
@@ -645,8 +625,8 @@ describe('power, describe, reconfigure', () => {
   });
 
   it('answers NOT_FOUND for a VM that does not exist and INVALID_ARGUMENT for a malformed id', async () => {
-    expect((await failure(backend.power(ctx(), '999999', 'on', 0))).code).toBe('NOT_FOUND');
-    expect((await failure(backend.power(ctx(), 'vm-1; rm -rf /', 'on', 0))).code).toBe(
+    expect((await providerErrorOf(backend.power(ctx(), '999999', 'on', 0))).code).toBe('NOT_FOUND');
+    expect((await providerErrorOf(backend.power(ctx(), 'vm-1; rm -rf /', 'on', 0))).code).toBe(
       'INVALID_ARGUMENT',
     );
   });
@@ -666,7 +646,7 @@ describe('tasks', () => {
     cluster.sim.responseDelayMs = 2000;
     try {
       const started = Date.now();
-      const err = await failure(backend.listVMs(callContext(200, debugLog)));
+      const err = await providerErrorOf(backend.listVMs(callContext(200, debugLog)));
       expect(err.code).toBe('DEADLINE_EXCEEDED');
       expect(Date.now() - started).toBeLessThan(1500);
     } finally {
@@ -675,7 +655,7 @@ describe('tasks', () => {
   });
 
   it('refuses task ids that are not UPIDs', async () => {
-    const err = await failure(backend.taskStatus(ctx(), 'not-a-upid'));
+    const err = await providerErrorOf(backend.taskStatus(ctx(), 'not-a-upid'));
     expect(err).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^task.id/),
@@ -720,7 +700,7 @@ describe('snapshots and clones', () => {
     });
     await succeed(backend.snapshotRevert(ctx(), id, snapshot.snapshotId));
     expect(vmOf(id).status).toBe('running');
-    const missing = await failure(backend.snapshotRevert(ctx(), id, 'nope'));
+    const missing = await providerErrorOf(backend.snapshotRevert(ctx(), id, 'nope'));
     expect(missing.code).toBe('NOT_FOUND');
     await succeed(backend.snapshotDelete(ctx(), id, snapshot.snapshotId));
     expect(await backend.snapshotDelete(ctx(), id, snapshot.snapshotId)).toEqual({});
@@ -743,7 +723,7 @@ describe('snapshots and clones', () => {
 
   it('makes linked clones of templates only', async () => {
     const target = newOwner();
-    const fromVm = await failure(
+    const fromVm = await providerErrorOf(
       backend.clone(ctx(), {
         sourceVmId: id,
         targetName: 'tests.linked-vm',
@@ -771,7 +751,7 @@ describe('Delete', () => {
     const owner = newOwner();
     const { id } = await backend.create(ctx(), createInput(owner));
     await succeed(backend.power(ctx(), id, 'on', 0));
-    const other = await failure(backend.delete(ctx(), id, newOwner()));
+    const other = await providerErrorOf(backend.delete(ctx(), id, newOwner()));
     expect(other.code).toBe('FAILED_PRECONDITION');
     await succeed(backend.delete(ctx(), id, owner));
     expect(cluster.sim.cluster.vms.has(Number(id))).toBe(false);

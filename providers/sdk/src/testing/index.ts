@@ -1,3 +1,4 @@
-// Support for tests that run a provider's real command: exported as `testing` by the SDK.
+// Support for provider tests: running a provider's real command, waiting for a backend's tasks.
 export * from './provider-process';
 export * from './seed-launch';
+export * from './task-waiter';
