@@ -3,7 +3,7 @@
 // shapes mapped to provider codes, and secrets kept out of errors and logs.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { ProviderError } from '@virtrigaud/provider-sdk';
+import { testing } from '@virtrigaud/provider-sdk';
 import { selfSignedCertificate } from '../simulator/certificate';
 import {
   READONLY_TOKEN_ID,
@@ -14,6 +14,8 @@ import {
 } from '../testing/fixture';
 import { PveClient, type PveClientOptions } from './pve-client';
 import { readTask, parseUpid } from './tasks';
+
+const { providerErrorOf } = testing;
 
 let cluster: SimulatedCluster;
 const clients: PveClient[] = [];
@@ -39,23 +41,13 @@ function client(options: Partial<PveClientOptions> = {}): PveClient {
   return created;
 }
 
-async function failure(call: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('TLS', () => {
   it('verifies the server against the configured CA', async () => {
     await expect(client().get('/version')).resolves.toMatchObject({ version: '9.1.3' });
   });
 
   it('refuses a server whose certificate no trusted CA signed', async () => {
-    const err = await failure(client({ tls: { mode: 'verify' } }).get('/version'));
+    const err = await providerErrorOf(client({ tls: { mode: 'verify' } }).get('/version'));
     expect(err.code).toBe('UNAVAILABLE');
     expect(err.message).toMatch(/self-signed|certificate/i);
   });
@@ -68,7 +60,7 @@ describe('TLS', () => {
     ).resolves.toMatchObject({ release: '9.1' });
     const other = selfSignedCertificate().fingerprint;
     const seen = cluster.sim.requests.length;
-    const err = await failure(
+    const err = await providerErrorOf(
       client({ tls: { mode: 'fingerprint', sha256: other } }).get('/version'),
     );
     expect(err.message).toMatch(/does not match endpointTLS.fingerprint/);
@@ -79,7 +71,7 @@ describe('TLS', () => {
 
 describe('authentication', () => {
   it('a wrong token secret is UNAUTHENTICATED and the secret is not in the error', async () => {
-    const err = await failure(
+    const err = await providerErrorOf(
       client({ auth: { tokenId: TOKEN_ID, tokenSecret: 'wrong-secret-value' } }).get('/version'),
     );
     expect(err.code).toBe('UNAUTHENTICATED');
@@ -93,7 +85,7 @@ describe('authentication', () => {
     await expect(readonly.get('/cluster/resources', { type: 'vm' })).resolves.toEqual(
       expect.any(Array),
     );
-    const err = await failure(readonly.post('/nodes/pve1/qemu/9000/status/start'));
+    const err = await providerErrorOf(readonly.post('/nodes/pve1/qemu/9000/status/start'));
     expect(err.code).toBe('PERMISSION_DENIED');
   });
 
@@ -130,7 +122,7 @@ describe('authentication', () => {
 
   it('sends the CSRF token on writes with a ticket', async () => {
     const session = client({ auth: { username: USERNAME, password: cluster.password } });
-    const err = await failure(session.post('/nodes/pve1/qemu/999999/status/start'));
+    const err = await providerErrorOf(session.post('/nodes/pve1/qemu/999999/status/start'));
     // Got past authentication and CSRF: the VM just does not exist.
     expect(err.code).toBe('NOT_FOUND');
   });
@@ -139,7 +131,7 @@ describe('authentication', () => {
     const logins = () =>
       cluster.sim.requests.filter((r) => r.path.endsWith('/access/ticket')).length;
     const before = logins();
-    const err = await failure(
+    const err = await providerErrorOf(
       client({ auth: { username: USERNAME, password: 'not-the-password' } }).get('/version'),
     );
     expect(err.code).toBe('UNAUTHENTICATED');
@@ -150,7 +142,7 @@ describe('authentication', () => {
 
 describe('errors and encoding', () => {
   it('maps a 400 with per-parameter errors to INVALID_ARGUMENT naming the fields', async () => {
-    const err = await failure(
+    const err = await providerErrorOf(
       client().post('/nodes/pve1/qemu/9000/clone', { newid: 42, colour: 'blue' }),
     );
     expect(err.code).toBe('INVALID_ARGUMENT');
@@ -159,18 +151,18 @@ describe('errors and encoding', () => {
   });
 
   it('maps 501 (a method Proxmox does not have) to UNIMPLEMENTED', async () => {
-    const err = await failure(client().get('/nodes/pve1/qemu/100/no-such-thing'));
+    const err = await providerErrorOf(client().get('/nodes/pve1/qemu/100/no-such-thing'));
     expect(err.code).toBe('UNIMPLEMENTED');
   });
 
   it('retries reads on UNAVAILABLE but never writes', async () => {
     const unreachable = client({ endpoint: 'https://127.0.0.1:1', readRetries: 2, timeoutMs: 500 });
     const started = Date.now();
-    const err = await failure(unreachable.get('/version'));
+    const err = await providerErrorOf(unreachable.get('/version'));
     expect(err.code).toBe('UNAVAILABLE');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300); // two backoffs: 100 + 200 ms
     const writeStarted = Date.now();
-    await failure(unreachable.post('/nodes/pve1/qemu/100/status/start'));
+    await providerErrorOf(unreachable.post('/nodes/pve1/qemu/100/status/start'));
     expect(Date.now() - writeStarted).toBeLessThan(300);
   });
 
@@ -198,7 +190,7 @@ describe('errors and encoding', () => {
     });
     const api = client({ log: pino({ level: 'debug' }, sink) });
     await api.get('/version');
-    await failure(api.get('/nodes/pve1/qemu/424242/config'));
+    await providerErrorOf(api.get('/nodes/pve1/qemu/424242/config'));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('')).not.toContain(cluster.tokenSecret);
   });

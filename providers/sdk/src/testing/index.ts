@@ -1,4 +1,6 @@
-// Support for provider tests: running a provider's real command, waiting for a backend's tasks.
+// Support for provider tests: running a provider's real command, waiting for a backend's tasks,
+// the errors calls fail with.
+export * from './provider-error-of';
 export * from './provider-process';
 export * from './seed-launch';
 export * from './task-waiter';

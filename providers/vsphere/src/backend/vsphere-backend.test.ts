@@ -1,4 +1,4 @@
-import { ProviderError } from '@virtrigaud/provider-sdk';
+import { testing } from '@virtrigaud/provider-sdk';
 import { createInput, newOwner, settle, succeed } from '../testing/backend';
 import { backendConfig, callContext, directClient, terminateSessions } from '../testing/vcsim';
 import { readTask } from '../vim25/tasks';
@@ -7,6 +7,8 @@ import { InventoryViews, retrieveOne } from '../vim25/properties';
 import { moref, text } from '../vim25/xml';
 import { readExtraConfig } from './extra-config';
 import { VSphereBackend } from './vsphere-backend';
+
+const { providerErrorOf } = testing;
 
 const ctx = () => callContext();
 let backend: VSphereBackend;
@@ -32,15 +34,6 @@ async function vmsNamed(name: string) {
 async function extraConfigOf(name: string) {
   const [vm] = await vmsNamed(name);
   return readExtraConfig(vm!.props.get('config.extraConfig'));
-}
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('create', () => {
@@ -93,7 +86,7 @@ describe('create', () => {
     const input = createInput(newOwner());
     await succeed(backend, backend.create(ctx(), input));
     const intruder = createInput(newOwner(), { name: input.name });
-    expect((await providerError(backend.create(ctx(), intruder))).code).toBe('ALREADY_EXISTS');
+    expect((await providerErrorOf(backend.create(ctx(), intruder))).code).toBe('ALREADY_EXISTS');
     expect(await vmsNamed(input.name)).toHaveLength(1);
   });
 
@@ -122,15 +115,15 @@ describe('create', () => {
   it('names the offending field for bad input', async () => {
     const owner = newOwner();
     const badMemory = createInput(owner, { class: { cpu: 1, memory: '12Q' } });
-    expect((await providerError(backend.create(ctx(), badMemory))).message).toContain(
+    expect((await providerErrorOf(backend.create(ctx(), badMemory))).message).toContain(
       'class_json.memory',
     );
     const badStore = createInput(owner, { placement: { datastore: 'NoSuchDS' } });
-    const err = await providerError(backend.create(ctx(), badStore));
+    const err = await providerErrorOf(backend.create(ctx(), badStore));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toContain('placement_json.datastore');
     const noPortgroup = createInput(owner, { networks: [{ name: 'eth0', attachment: {} }] });
-    expect((await providerError(backend.create(ctx(), noPortgroup))).message).toContain(
+    expect((await providerErrorOf(backend.create(ctx(), noPortgroup))).message).toContain(
       'networks_json[0].vsphere.portgroup',
     );
   });
@@ -154,7 +147,7 @@ describe('lifecycle of one VM', () => {
     await succeed(backend, backend.power(ctx(), id, 'reboot', 0));
     await succeed(backend, backend.power(ctx(), id, 'shutdownGraceful', 30));
     expect((await backend.describe(ctx(), id))?.powerState).toBe('Off');
-    const err = await providerError(backend.power(ctx(), id, 'reboot', 0));
+    const err = await providerErrorOf(backend.power(ctx(), id, 'reboot', 0));
     expect(err.code).toBe('FAILED_PRECONDITION');
   });
 
@@ -163,7 +156,7 @@ describe('lifecycle of one VM', () => {
     const more = { class: { cpu: 1, memory: '1Gi', memoryHotAdd: true }, disks: [] };
     await succeed(backend, backend.reconfigure(ctx(), id, more));
     const moreCpu = { ...more, class: { ...more.class, cpu: 2 } };
-    expect((await providerError(backend.reconfigure(ctx(), id, moreCpu))).code).toBe(
+    expect((await providerErrorOf(backend.reconfigure(ctx(), id, moreCpu))).code).toBe(
       'FAILED_PRECONDITION',
     );
     await succeed(backend, backend.power(ctx(), id, 'off', 0));
@@ -177,7 +170,7 @@ describe('lifecycle of one VM', () => {
     expect(vm).toMatchObject({ cpu: 2, memoryMiB: 1024 });
     expect(vm.disks.map((d) => d.sizeGiB).sort((a, b) => a - b)).toEqual([2, 30]);
     const shrink = { ...grown, disks: [{ name: 'logs', sizeGiB: 1 }] };
-    expect((await providerError(backend.reconfigure(ctx(), id, shrink))).message).toContain(
+    expect((await providerErrorOf(backend.reconfigure(ctx(), id, shrink))).message).toContain(
       'desired_json.disks[0].sizeGiB',
     );
   });
@@ -188,7 +181,7 @@ describe('lifecycle of one VM', () => {
     expect(created.snapshotId).toBe('before-upgrade');
     expect(await backend.snapshotCreate(ctx(), snap)).toEqual({ snapshotId: 'before-upgrade' });
     await succeed(backend, backend.snapshotRevert(ctx(), id, 'before-upgrade'));
-    const missing = await providerError(backend.snapshotRevert(ctx(), id, 'nope'));
+    const missing = await providerErrorOf(backend.snapshotRevert(ctx(), id, 'nope'));
     expect(missing.code).toBe('NOT_FOUND');
     await succeed(backend, backend.snapshotDelete(ctx(), id, 'before-upgrade'));
     expect(await backend.snapshotDelete(ctx(), id, 'before-upgrade')).toEqual({});
@@ -217,7 +210,7 @@ describe('lifecycle of one VM', () => {
       customize: {},
       target: linked,
     };
-    expect((await providerError(backend.clone(ctx(), input))).code).toBe('FAILED_PRECONDITION');
+    expect((await providerErrorOf(backend.clone(ctx(), input))).code).toBe('FAILED_PRECONDITION');
     await succeed(
       backend,
       backend.snapshotCreate(ctx(), {
@@ -267,7 +260,7 @@ describe('tasks and sessions', () => {
   });
 
   it('reports a task vCenter no longer knows as NOT_FOUND', async () => {
-    const err = await providerError(backend.taskStatus(ctx(), 'task-999999'));
+    const err = await providerErrorOf(backend.taskStatus(ctx(), 'task-999999'));
     expect(err.code).toBe('NOT_FOUND');
   });
 

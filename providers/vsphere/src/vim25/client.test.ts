@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { ProviderError } from '@virtrigaud/provider-sdk';
+import { testing } from '@virtrigaud/provider-sdk';
 import { directClient, terminateSessions, vcsim } from '../testing/vcsim';
 import { Vim25Client } from './client';
 import { findByInventoryPath } from './inventory';
@@ -8,17 +8,10 @@ import { retrieveOne } from './properties';
 import type { TlsPolicy } from './transport';
 import { childText } from './xml';
 
+const { providerErrorOf } = testing;
+
 function clientWith(tls: TlsPolicy, password = vcsim().password, endpoint = vcsim().endpoint) {
   return new Vim25Client({ endpoint, username: vcsim().username, password, tls });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 async function closedPort(): Promise<number> {
@@ -33,7 +26,7 @@ describe('vim25 session', () => {
   it('reports a wrong password as UNAUTHENTICATED without echoing it', async () => {
     const wrong = 'Wr0ng-p4ss-word!';
     const client = clientWith({ mode: 'verify', ca: vcsim().certificatePem }, wrong);
-    const err = await rejection(client.serviceContent());
+    const err = await providerErrorOf(client.serviceContent());
     expect(err.code).toBe('UNAUTHENTICATED');
     expect(err.message).not.toContain(wrong);
     expect(err.message).not.toContain(vcsim().password);
@@ -74,7 +67,7 @@ describe('vim25 session', () => {
   it('maps an unreachable endpoint to UNAVAILABLE', async () => {
     const port = await closedPort();
     const client = clientWith({ mode: 'insecure' }, undefined, `https://127.0.0.1:${port}`);
-    expect((await rejection(client.serviceContent())).code).toBe('UNAVAILABLE');
+    expect((await providerErrorOf(client.serviceContent())).code).toBe('UNAVAILABLE');
     await client.close();
   });
 });
@@ -118,7 +111,7 @@ describe('vim25 TLS', () => {
     ],
   ])('refuses %s', async (_name, policy) => {
     const client = clientWith(policy());
-    expect((await rejection(client.serviceContent())).code).toBe('UNAVAILABLE');
+    expect((await providerErrorOf(client.serviceContent())).code).toBe('UNAVAILABLE');
     await client.close();
   });
 });
