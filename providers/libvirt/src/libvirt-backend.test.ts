@@ -230,32 +230,18 @@ describe('a VM through its life', () => {
   it('clones the powered-off VM into an independent domain that boots', async () => {
     const id = state.id!;
     const target = t.owner('clone');
-    const clone = await succeed(
-      backend,
-      backend.clone(callContext(), {
-        sourceVmId: id,
-        targetName: `tests.${target.name}`,
-        linked: false,
-        placement: {},
-        customize: {},
-        target,
-      }),
+    const request = {
+      sourceVmId: id,
+      targetName: `tests.${target.name}`,
+      linked: false,
+      placement: {},
+      customize: {},
+      target,
+    };
+    const clone = await succeed(backend, backend.clone(callContext(), request));
+    expect((await succeed(backend, backend.clone(callContext(), request))).targetVmId).toBe(
+      clone.targetVmId,
     );
-    expect(
-      (
-        await succeed(
-          backend,
-          backend.clone(callContext(), {
-            sourceVmId: id,
-            targetName: `tests.${target.name}`,
-            linked: false,
-            placement: {},
-            customize: {},
-            target,
-          }),
-        )
-      ).targetVmId,
-    ).toBe(clone.targetVmId);
     await backend.power(callContext(), clone.targetVmId, 'on', 0);
     expect((await backend.describe(callContext(), clone.targetVmId))?.powerState).toBe('On');
     expect(await t.volumes()).toEqual(
