@@ -20,15 +20,14 @@ export interface Pki {
 const openssl = (dir: string, args: string[]) =>
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 
+/** `openssl req` arguments for a new unencrypted P-256 key: the CA's and every certificate's. */
+const NEW_P256_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 function issue(dir: string, name: string, subject: string, extensions: string): void {
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
   openssl(dir, [
     'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     `${name}.key`,
     '-out',
@@ -63,11 +62,7 @@ export function makePki(): Pki {
   openssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     'ca.key',
     '-out',
