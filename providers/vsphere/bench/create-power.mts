@@ -18,6 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pino from 'pino';
 import vcsim from '../jest/vcsim.js';
 import { createVSphereBackend, VSphereBackend } from '../dist/backend/vsphere-backend.js';
+import { createInput } from '../dist/testing/backend.js';
 import { Vim25Client } from '../dist/vim25/client.js';
 import { findByInventoryPath } from '../dist/vim25/inventory.js';
 import { InventoryViews } from '../dist/vim25/properties.js';
@@ -147,16 +148,10 @@ async function backendPath(sim: Simulator) {
   };
   await backend.validate(ctx());
   const run: CreateAndPowerOn = async (name, uid) => {
-    const created = await backend.create(ctx(), {
-      name,
-      owner: { uid, namespace: 'bench', name },
-      class: { cpu: 1, memory: '512Mi' },
-      image: { source: {} },
-      networks: [],
-      disks: [],
-      placement: {},
-      tags: [],
-    });
+    const created = await backend.create(
+      ctx(),
+      createInput({ uid, namespace: 'bench', name }, { name }),
+    );
     await wait(created);
     await wait(await backend.power(ctx(), created.id, 'on', 0));
   };
