@@ -4,11 +4,12 @@ import { ProviderError } from '../errors';
 
 /** The ProviderError `call` rejects with; throws when it resolves or rejects with anything else. */
 export async function providerErrorOf(call: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with a ProviderError');
+  const failure = await call.then(
+    () => {
+      throw new Error('expected the call to fail with a ProviderError');
+    },
+    (err: unknown) => err,
+  );
+  if (failure instanceof ProviderError) return failure;
+  throw failure;
 }
