@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ProviderError } from '@virtrigaud/provider-sdk';
+import { ProviderError, testing } from '@virtrigaud/provider-sdk';
 import type { LibvirtBackend } from './libvirt-backend';
 import { callContext, settle, startTestRun, succeed, virsh, type TestRun } from './testing/libvirt';
 
@@ -230,14 +230,7 @@ describe('a VM through its life', () => {
   it('clones the powered-off VM into an independent domain that boots', async () => {
     const id = state.id!;
     const target = t.owner('clone');
-    const request = {
-      sourceVmId: id,
-      targetName: `tests.${target.name}`,
-      linked: false,
-      placement: {},
-      customize: {},
-      target,
-    };
+    const request = testing.cloneInput(id, target);
     const clone = await succeed(backend, backend.clone(callContext(), request));
     expect((await succeed(backend, backend.clone(callContext(), request))).targetVmId).toBe(
       clone.targetVmId,
@@ -281,14 +274,7 @@ describe('linked clones', () => {
   }
 
   const linkedClone = (sourceVmId: string, target: ReturnType<TestRun['owner']>) =>
-    backend.clone(callContext(), {
-      sourceVmId,
-      targetName: `tests.${target.name}`,
-      linked: true,
-      placement: {},
-      customize: {},
-      target,
-    });
+    backend.clone(callContext(), testing.cloneInput(sourceVmId, target, { linked: true }));
 
   it('share the source disk frozen as a base; both run, the clone survives the source, nothing is left', async () => {
     const volumesBefore = await t.volumes();

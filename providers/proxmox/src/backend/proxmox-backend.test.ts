@@ -708,14 +708,7 @@ describe('snapshots and clones', () => {
 
   it('full-clones a running VM, idempotent by target owner', async () => {
     const target = newOwner();
-    const input = {
-      sourceVmId: id,
-      targetName: `tests.${target.name}`,
-      linked: false,
-      placement: {},
-      customize: {},
-      target,
-    };
+    const input = testing.cloneInput(id, target);
     const clone = await backend.clone(ctx(), input);
     expect(clone.targetVmId).not.toBe(id);
     expect((await backend.clone(ctx(), input)).targetVmId).toBe(clone.targetVmId);
@@ -724,24 +717,16 @@ describe('snapshots and clones', () => {
   it('makes linked clones of templates only', async () => {
     const target = newOwner();
     const fromVm = await providerErrorOf(
-      backend.clone(ctx(), {
-        sourceVmId: id,
-        targetName: 'tests.linked-vm',
-        linked: true,
-        placement: {},
-        customize: {},
-        target,
-      }),
+      backend.clone(
+        ctx(),
+        testing.cloneInput(id, target, { linked: true, targetName: 'tests.linked-vm' }),
+      ),
     );
     expect(fromVm.code).toBe('FAILED_PRECONDITION');
-    const linked = await backend.clone(ctx(), {
-      sourceVmId: String(TEMPLATE_VMID),
-      targetName: `tests.${target.name}`,
-      linked: true,
-      placement: {},
-      customize: {},
-      target,
-    });
+    const linked = await backend.clone(
+      ctx(),
+      testing.cloneInput(String(TEMPLATE_VMID), target, { linked: true }),
+    );
     expect(vmOf(linked.targetVmId).config.scsi0).toMatch(/^local-lvm:vm-/);
   });
 });

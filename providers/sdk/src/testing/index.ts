@@ -1,5 +1,6 @@
 // Support for provider tests: running a provider's real command, waiting for a backend's tasks,
-// the errors calls fail with.
+// the requests they send and the errors calls fail with.
+export * from './clone-input';
 export * from './provider-error-of';
 export * from './provider-process';
 export * from './seed-launch';

@@ -189,27 +189,10 @@ describe('lifecycle of one VM', () => {
 
   it('makes full and linked clones, the linked one from a snapshot', async () => {
     const full = newOwner();
-    const fullClone = await succeed(
-      backend,
-      backend.clone(ctx(), {
-        sourceVmId: id,
-        targetName: `tests.${full.name}`,
-        linked: false,
-        placement: {},
-        customize: {},
-        target: full,
-      }),
-    );
+    const fullClone = await succeed(backend, backend.clone(ctx(), testing.cloneInput(id, full)));
     expect(fullClone.targetVmId).toBe(full.uid);
     const linked = newOwner();
-    const input = {
-      sourceVmId: id,
-      targetName: `tests.${linked.name}`,
-      linked: true,
-      placement: {},
-      customize: {},
-      target: linked,
-    };
+    const input = testing.cloneInput(id, linked, { linked: true });
     expect((await providerErrorOf(backend.clone(ctx(), input))).code).toBe('FAILED_PRECONDITION');
     await succeed(
       backend,
