@@ -11,12 +11,10 @@ import type { Informer } from '../../kube/informer';
 import type { WriteExpectations } from '../../runtime/expectations';
 import { Resources } from '../../kube/resources';
 import type { KubeObject, ObjectKey } from '../../kube/types';
-import { CircuitOpenError } from '../../grpc/circuit-breaker';
-import { isProviderCallError } from '../../grpc/errors';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
 import { CAPABILITY } from '../provider/capabilities';
 import { report, type ReadyCondition } from '../report';
-import { vmWithProvider, type VMProviderDeps } from '../vm-provider';
+import { afterProviderError, vmWithProvider, type VMProviderDeps } from '../vm-provider';
 import { CLONE_PENDING_ANNOTATION } from './annotations';
 import type { VM } from '../virtualmachine/reconciler';
 
@@ -50,17 +48,9 @@ export class VMCloneReconciler implements Reconciler {
     try {
       return await this.ensure(clone, ctx);
     } catch (err) {
-      if (err instanceof CircuitOpenError) return { requeueAfterMs: err.retryAfterMs };
-      if (isProviderCallError(err) && err.isPermanent) {
-        await this.report(
-          clone,
-          { ...clone.status, phase: 'Failed' },
-          { status: 'False', reason: 'ProviderRejected', message: err.message },
-          true,
-        );
-        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
-      }
-      throw err;
+      return afterProviderError(err, this.deps.permanentErrorRetryMs, (rejected) =>
+        this.report(clone, { ...clone.status, phase: 'Failed' }, rejected, true),
+      );
     }
   }
 

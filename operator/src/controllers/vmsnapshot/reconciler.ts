@@ -7,14 +7,12 @@ import type { Informer } from '../../kube/informer';
 import type { WriteExpectations } from '../../runtime/expectations';
 import { Resources } from '../../kube/resources';
 import type { KubeObject, ObjectKey } from '../../kube/types';
-import { CircuitOpenError } from '../../grpc/circuit-breaker';
-import { isProviderCallError } from '../../grpc/errors';
 import type { ProviderCall } from '../../grpc/provider-gateway';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
 import { CAPABILITY } from '../provider/capabilities';
 import { report, type ReadyCondition } from '../report';
-import { vmWithProvider, type VMProviderDeps } from '../vm-provider';
+import { afterProviderError, vmWithProvider, type VMProviderDeps } from '../vm-provider';
 
 /** Set to any new value to revert the VM to this snapshot; the controller echoes it when done. */
 export const REVERT_ANNOTATION = 'infra.virtrigaud.io/revert';
@@ -48,17 +46,9 @@ export class VMSnapshotReconciler implements Reconciler {
         ? await this.finalize(snapshot, ctx)
         : await this.ensure(snapshot, ctx);
     } catch (err) {
-      if (err instanceof CircuitOpenError) return { requeueAfterMs: err.retryAfterMs };
-      if (isProviderCallError(err) && err.isPermanent) {
-        await this.report(
-          snapshot,
-          { ...snapshot.status, phase: 'Failed' },
-          { status: 'False', reason: 'ProviderRejected', message: err.message },
-          true,
-        );
-        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
-      }
-      throw err;
+      return afterProviderError(err, this.deps.permanentErrorRetryMs, (rejected) =>
+        this.report(snapshot, { ...snapshot.status, phase: 'Failed' }, rejected, true),
+      );
     }
   }
 
