@@ -214,13 +214,10 @@ export class VirtualMachineReconciler implements Reconciler {
   ): Promise<ReconcileResult> {
     const online = resolved.provider.status?.capabilities?.includes(CAPABILITY.reconfigureOnline);
     if (described.powerState === 'On' && !online) {
-      const off = await call('power', {
-        id: status.id!,
-        op: PowerOp.POWER_OP_SHUTDOWN_GRACEFUL,
-        gracefulTimeoutSeconds: gracefulTimeout(vm),
-        targetHostId: vm.spec.placement?.host ?? '',
-        owner: owner(vm),
-      });
+      const off = await call(
+        'power',
+        powerRequest(vm, status.id!, PowerOp.POWER_OP_SHUTDOWN_GRACEFUL),
+      );
       this.event(
         vm,
         'Normal',
@@ -253,13 +250,7 @@ export class VirtualMachineReconciler implements Reconciler {
   }
 
   private async power(vm: VM, status: Status, op: PowerOp, call: Call): Promise<ReconcileResult> {
-    const task = await call('power', {
-      id: status.id!,
-      op,
-      gracefulTimeoutSeconds: gracefulTimeout(vm),
-      targetHostId: vm.spec.placement?.host ?? '',
-      owner: owner(vm),
-    });
+    const task = await call('power', powerRequest(vm, status.id!, op));
     const on = op === PowerOp.POWER_OP_ON;
     const reason = on ? 'PoweringOn' : 'PoweringOff';
     // The first power-on of a new VM is the last step of provisioning: its Created and Running
@@ -287,13 +278,7 @@ export class VirtualMachineReconciler implements Reconciler {
     requested: string,
     call: Call,
   ): Promise<ReconcileResult> {
-    const task = await call('power', {
-      id: status.id!,
-      op: PowerOp.POWER_OP_REBOOT,
-      gracefulTimeoutSeconds: gracefulTimeout(vm),
-      targetHostId: vm.spec.placement?.host ?? '',
-      owner: owner(vm),
-    });
+    const task = await call('power', powerRequest(vm, status.id!, PowerOp.POWER_OP_REBOOT));
     this.event(
       vm,
       'Normal',
@@ -635,6 +620,17 @@ function pendingReboot(vm: VM, status: Status): string | undefined {
 
 function gracefulTimeout(vm: VM): number {
   return durationSeconds(vm.spec.lifecycle?.gracefulShutdownTimeout, 60);
+}
+
+/** The Power call for `op` on the hypervisor VM `id`, with the VM's shutdown timeout and host. */
+function powerRequest(vm: VM, id: string, op: PowerOp) {
+  return {
+    id,
+    op,
+    gracefulTimeoutSeconds: gracefulTimeout(vm),
+    targetHostId: vm.spec.placement?.host ?? '',
+    owner: owner(vm),
+  };
 }
 
 function powerAction(vm: VM, described: DescribeResponse): PowerOp | undefined {
