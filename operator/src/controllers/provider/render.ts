@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '@virtrigaud/api';
 import type { Manifest } from '../../kube/types';
+import { controllerReference } from '../owner-reference';
 import {
   CHECKSUM_ANNOTATION,
   CONFIG_DIR,
@@ -79,17 +80,6 @@ function objectLabels(provider: Provider): Record<string, string> {
     ...selectorLabels(provider),
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_COMPONENT]: 'provider',
-  };
-}
-
-function ownerReference(provider: Provider) {
-  return {
-    apiVersion: provider.apiVersion,
-    kind: 'Provider',
-    name: provider.metadata.name!,
-    uid: provider.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
   };
 }
 
@@ -256,10 +246,11 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
     ],
     volumes: podVolumes,
   });
+  const ownerReferences = [controllerReference(provider, 'Provider')];
   const deployment = withSpecHash({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace, labels, ownerReferences: [ownerReference(provider)] },
+    metadata: { name, namespace, labels, ownerReferences },
     spec: {
       replicas: runtime.replicas ?? 1,
       selector: { matchLabels: selectorLabels(provider) },
@@ -273,7 +264,7 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
   const service = withSpecHash({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace, labels, ownerReferences: [ownerReference(provider)] },
+    metadata: { name, namespace, labels, ownerReferences },
     spec: {
       type: 'ClusterIP',
       selector: selectorLabels(provider),
@@ -301,7 +292,7 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
       name: configMapName(provider.metadata.name!),
       namespace,
       labels,
-      ownerReferences: [ownerReference(provider)],
+      ownerReferences,
     },
     data: { [CONFIG_FILE]: JSON.stringify(providerConfig(provider), null, 2) },
   });

@@ -13,6 +13,7 @@ import type { Informer } from '../../kube/informer';
 import { Resources } from '../../kube/resources';
 import type { KubeObject, ObjectKey } from '../../kube/types';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import { controllerReference } from '../owner-reference';
 import { report } from '../report';
 import type { VM } from '../virtualmachine/reconciler';
 
@@ -94,16 +95,7 @@ export class VMSetReconciler implements Reconciler {
         namespace: set.metadata.namespace,
         labels: template.metadata.labels,
         annotations: { ...template.metadata.annotations, [TEMPLATE_HASH_ANNOTATION]: hash },
-        ownerReferences: [
-          {
-            apiVersion: set.apiVersion,
-            kind: 'VMSet',
-            name: set.metadata.name!,
-            uid: set.metadata.uid!,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [controllerReference(set, 'VMSet')],
       },
       spec: template.spec,
     };
