@@ -100,18 +100,7 @@ const run = promisify(execFile);
     );
     await kubectl('apply', '-f', widgetFile);
     expect(await kubectl('get', 'wdg')).toMatch(/NAME\s+SIZE\s+COLOR\s+PHASE\nw1\s+3\s+green/);
-    await kubectl(
-      'patch',
-      'widget',
-      'w1',
-      '--type',
-      'merge',
-      '-p',
-      JSON.stringify({ spec: { color: 'blue' } }),
-    );
-    expect(await kubectl('get', 'widget', 'w1', '-o', 'jsonpath={.spec.color}')).toBe('blue');
-    expect(await kubectl('describe', 'widget', 'w1')).toMatch(/Name:\s+w1[\s\S]*Color:\s+blue/);
-    await expect(
+    const setColor = (color: string) =>
       kubectl(
         'patch',
         'widget',
@@ -119,9 +108,12 @@ const run = promisify(execFile);
         '--type',
         'merge',
         '-p',
-        JSON.stringify({ spec: { color: 'pink' } }),
-      ),
-    ).rejects.toThrow(/spec.color: Unsupported value: "pink"/);
+        JSON.stringify({ spec: { color } }),
+      );
+    await setColor('blue');
+    expect(await kubectl('get', 'widget', 'w1', '-o', 'jsonpath={.spec.color}')).toBe('blue');
+    expect(await kubectl('describe', 'widget', 'w1')).toMatch(/Name:\s+w1[\s\S]*Color:\s+blue/);
+    await expect(setColor('pink')).rejects.toThrow(/spec.color: Unsupported value: "pink"/);
   });
 
   it('follows changes with get -w and deletes', async () => {

@@ -123,11 +123,9 @@ it('refuses a strategic merge patch on a custom resource with 415', async () => 
     .catch(() => undefined);
   const objects = cluster.kc.makeApiClient(CustomObjectsApi);
   await eventuallyServed(objects);
+  const widgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'widgets', namespace };
   await objects.createNamespacedCustomObject({
-    group: 'test.virtrigaud.io',
-    version: 'v1',
-    plural: 'widgets',
-    namespace,
+    ...widgets,
     body: {
       apiVersion: 'test.virtrigaud.io/v1',
       kind: 'Widget',
@@ -135,31 +133,15 @@ it('refuses a strategic merge patch on a custom resource with 415', async () => 
       spec: { size: 1 },
     },
   });
-  const { code } = await failure(
+  // The same change, sent as each patch type.
+  const growWidget = (strategy: string) =>
     objects.patchNamespacedCustomObject(
-      {
-        group: 'test.virtrigaud.io',
-        version: 'v1',
-        plural: 'widgets',
-        namespace,
-        name: 'w',
-        body: { spec: { size: 2 } },
-      },
-      as(PatchStrategy.StrategicMergePatch),
-    ),
-  );
+      { ...widgets, name: 'w', body: { spec: { size: 2 } } },
+      as(strategy),
+    );
+  const { code } = await failure(growWidget(PatchStrategy.StrategicMergePatch));
   expect(code).toBe(415);
-  const merged = await objects.patchNamespacedCustomObject(
-    {
-      group: 'test.virtrigaud.io',
-      version: 'v1',
-      plural: 'widgets',
-      namespace,
-      name: 'w',
-      body: { spec: { size: 2 } },
-    },
-    as(PatchStrategy.MergePatch),
-  );
+  const merged = await growWidget(PatchStrategy.MergePatch);
   expect((merged as { spec: { size: number } }).spec.size).toBe(2);
 });
 
