@@ -1,6 +1,7 @@
 // CRD objects → the API's summary shapes (plugins/virtrigaud-common/src/types.ts).
 import {
   REBOOT_REQUESTED_ANNOTATION,
+  type ObjectMeta,
   type Provider,
   type ProviderType,
   type VirtualMachine,
@@ -10,6 +11,7 @@ import {
 } from '@virtrigaud/api';
 import { LABEL_INSTANCE, LABEL_NAME, PROVIDER_APP_NAME } from '@virtrigaud/operator';
 import type {
+  ObjectRef,
   ProviderMetrics,
   ProviderSummary,
   VmClassSummary,
@@ -29,15 +31,14 @@ export function ownerOf(meta: VirtualMachine['metadata']): string | undefined {
   return meta.annotations?.[OWNER_KEY] ?? meta.labels?.[OWNER_KEY];
 }
 
+/** Where every summary starts: which object it is. */
+function refOf(cluster: string, meta: ObjectMeta): ObjectRef {
+  return { cluster, namespace: meta.namespace!, name: meta.name! };
+}
+
 /** Where a VM or Provider summary starts: which object it is and who owns it in the catalog. */
-function catalogIdentity(cluster: string, meta: VirtualMachine['metadata']) {
-  return {
-    cluster,
-    namespace: meta.namespace!,
-    name: meta.name!,
-    uid: meta.uid ?? '',
-    owner: ownerOf(meta),
-  };
+function catalogIdentity(cluster: string, meta: ObjectMeta) {
+  return { ...refOf(cluster, meta), uid: meta.uid ?? '', owner: ownerOf(meta) };
 }
 
 function timestamp(value: string | Date | undefined): string | undefined {
@@ -119,9 +120,7 @@ export function toProviderSummary(parts: ProviderParts): ProviderSummary {
 
 export function toClassSummary(cluster: string, vmClass: VMClass): VmClassSummary {
   return {
-    cluster,
-    namespace: vmClass.metadata.namespace!,
-    name: vmClass.metadata.name!,
+    ...refOf(cluster, vmClass.metadata),
     cpu: vmClass.spec.cpu,
     memory: vmClass.spec.memory,
     firmware: vmClass.spec.firmware,
@@ -136,9 +135,7 @@ function sectionsOf(spec: object | undefined): ProviderType[] {
 
 export function toImageSummary(cluster: string, image: VMImage): VmImageSummary {
   return {
-    cluster,
-    namespace: image.metadata.namespace!,
-    name: image.metadata.name!,
+    ...refOf(cluster, image.metadata),
     osType: image.spec.osType,
     phase: image.status?.phase,
     providerTypes: sectionsOf(image.spec.source),
@@ -148,9 +145,7 @@ export function toImageSummary(cluster: string, image: VMImage): VmImageSummary 
 export function toNetworkSummary(cluster: string, net: VMNetworkAttachment): VmNetworkSummary {
   const types = sectionsOf(net.spec);
   return {
-    cluster,
-    namespace: net.metadata.namespace!,
-    name: net.metadata.name!,
+    ...refOf(cluster, net.metadata),
     // A network without a hypervisor section (e.g. for the mock provider) fits every provider.
     providerTypes: types.length ? types : PROVIDER_TYPE_KEYS,
     ipAllocation: net.spec.ipAllocation?.type,
