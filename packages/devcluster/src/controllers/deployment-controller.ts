@@ -5,9 +5,7 @@
 import type { Objects } from '../api/objects';
 import { timestamp } from '../api/objects';
 import type { ResourceType } from '../api/resource-type';
-import type { StoreEvent } from '../store/store';
-import { controllerOf, controllerRef, isControlledBy, nsKey, shortHash, splitKey } from './owned';
-import { WorkQueue } from './work-queue';
+import { controllerRef, isControlledBy, reconcileOwners, shortHash, splitKey } from './owned';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- workload specs are arbitrary user JSON */
 
@@ -23,31 +21,23 @@ function scaledValue(value: unknown, total: number, roundUp: boolean): number {
 }
 
 export class DeploymentController {
-  private readonly queue: WorkQueue;
-  private readonly unsubscribe: () => void;
+  private readonly stop: () => void;
   private readonly deployments: ResourceType;
   private readonly replicaSets: ResourceType;
 
   constructor(private readonly objects: Objects) {
     this.deployments = objects.registry.lookup('apps', 'v1', 'deployments')!;
     this.replicaSets = objects.registry.lookup('apps', 'v1', 'replicasets')!;
-    this.queue = new WorkQueue('deployment controller', (key) => this.reconcile(key));
-    this.unsubscribe = objects.store.subscribe((event) => this.onEvent(event));
-    for (const deployment of objects.store.list(this.deployments.storageKey))
-      this.queue.add(nsKey(deployment));
+    this.stop = reconcileOwners(
+      objects,
+      'deployment controller',
+      { owners: this.deployments, owned: this.replicaSets },
+      (key) => this.reconcile(key),
+    );
   }
 
   close(): void {
-    this.unsubscribe();
-    this.queue.close();
-  }
-
-  private onEvent({ storageKey, object }: StoreEvent): void {
-    if (storageKey === this.deployments.storageKey) this.queue.add(nsKey(object));
-    else if (storageKey === this.replicaSets.storageKey) {
-      const owner = controllerOf(object, 'Deployment');
-      if (owner) this.queue.add(`${object.metadata.namespace}/${owner}`);
-    }
+    this.stop();
   }
 
   private reconcile(key: string): void {

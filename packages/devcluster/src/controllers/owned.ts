@@ -1,6 +1,9 @@
 // Helpers for controllers that own objects through controller ownerReferences.
 import { createHash } from 'node:crypto';
+import type { Objects } from '../api/objects';
+import type { ResourceType } from '../api/resource-type';
 import type { OwnerReference, StoredObject } from '../api/types';
+import { WorkQueue } from './work-queue';
 
 export function controllerRef(owner: StoredObject): OwnerReference {
   return {
@@ -24,7 +27,35 @@ export function controllerOf(object: StoredObject, kind: string): string | undef
   return object.metadata.ownerReferences?.find((ref) => ref.controller && ref.kind === kind)?.name;
 }
 
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
+/**
+ * The wiring of a controller whose objects control others (Deployments their ReplicaSets,
+ * ReplicaSets their Pods): `reconcile` runs through a work queue named `name` for every owner at
+ * start, whenever one changes, and whenever an object it controls changes. Returns the stop.
+ */
+export function reconcileOwners(
+  objects: Objects,
+  name: string,
+  types: { owners: ResourceType; owned: ResourceType },
+  reconcile: (key: string) => void,
+): () => void {
+  const { owners, owned } = types;
+  const queue = new WorkQueue(name, reconcile);
+  const unsubscribe = objects.store.subscribe(({ storageKey, object }) => {
+    if (storageKey === owners.storageKey) queue.add(nsKey(object));
+    else if (storageKey === owned.storageKey) {
+      const owner = controllerOf(object, owners.kind);
+      if (owner) queue.add(`${object.metadata.namespace}/${owner}`);
+    }
+  });
+  for (const owner of objects.store.list(owners.storageKey)) queue.add(nsKey(owner));
+  return () => {
+    unsubscribe();
+    queue.close();
+  };
+}
+
+/** The letters Kubernetes uses for generated name parts (no vowels, no look-alikes). */
+export const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** A short, name-safe hash (like pod-template-hash). */
 export function shortHash(value: unknown, length = 10): string {

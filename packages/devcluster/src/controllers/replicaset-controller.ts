@@ -5,13 +5,9 @@ import type { Objects } from '../api/objects';
 import type { ResourceType } from '../api/resource-type';
 import type { StoredObject } from '../api/types';
 import { matchesLabelSelector } from '../store/selectors';
-import type { StoreEvent } from '../store/store';
-import { controllerOf, controllerRef, isControlledBy, nsKey, splitKey } from './owned';
-import { WorkQueue } from './work-queue';
+import { controllerRef, isControlledBy, reconcileOwners, SAFE, splitKey } from './owned';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- workload specs are arbitrary user JSON */
-
-const SUFFIX = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function isPodReady(pod: any): boolean {
   return (
@@ -21,30 +17,23 @@ export function isPodReady(pod: any): boolean {
 }
 
 export class ReplicaSetController {
-  private readonly queue: WorkQueue;
-  private readonly unsubscribe: () => void;
+  private readonly stop: () => void;
   private readonly replicaSets: ResourceType;
   private readonly pods: ResourceType;
 
   constructor(private readonly objects: Objects) {
     this.replicaSets = objects.registry.lookup('apps', 'v1', 'replicasets')!;
     this.pods = objects.registry.lookup('', 'v1', 'pods')!;
-    this.queue = new WorkQueue('replicaset controller', (key) => this.reconcile(key));
-    this.unsubscribe = objects.store.subscribe((event) => this.onEvent(event));
-    for (const rs of objects.store.list(this.replicaSets.storageKey)) this.queue.add(nsKey(rs));
+    this.stop = reconcileOwners(
+      objects,
+      'replicaset controller',
+      { owners: this.replicaSets, owned: this.pods },
+      (key) => this.reconcile(key),
+    );
   }
 
   close(): void {
-    this.unsubscribe();
-    this.queue.close();
-  }
-
-  private onEvent({ storageKey, object }: StoreEvent): void {
-    if (storageKey === this.replicaSets.storageKey) this.queue.add(nsKey(object));
-    else if (storageKey === this.pods.storageKey) {
-      const owner = controllerOf(object, 'ReplicaSet');
-      if (owner) this.queue.add(`${object.metadata.namespace}/${owner}`);
-    }
+    this.stop();
   }
 
   private reconcile(key: string): void {
@@ -72,7 +61,7 @@ export class ReplicaSetController {
   private createPod(rs: any): void {
     const template = rs.spec.template ?? {};
     let suffix = '';
-    for (const byte of randomBytes(5)) suffix += SUFFIX[byte % SUFFIX.length];
+    for (const byte of randomBytes(5)) suffix += SAFE[byte % SAFE.length];
     this.objects.create(this.pods, rs.metadata.namespace, {
       metadata: {
         ...template.metadata,
