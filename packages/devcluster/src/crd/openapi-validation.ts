@@ -88,6 +88,12 @@ function describe(error: ErrorObject, data: unknown): StatusCause {
     message: `Invalid value: ${shown}: ${field} in body ${detail}`,
     field,
   });
+  // Kubernetes says "items" for too many properties as well.
+  const tooMany = (count: number): StatusCause => ({
+    reason: 'FieldValueTooMany',
+    message: `Too many: ${count}: must have at most ${String(params.limit)} items`,
+    field,
+  });
   switch (error.keyword) {
     case 'required':
       return {
@@ -134,19 +140,11 @@ function describe(error: ErrorObject, data: unknown): StatusCause {
     case 'minItems':
       return invalid(`should have at least ${String(params.limit)} items`);
     case 'maxItems':
-      return {
-        reason: 'FieldValueTooMany',
-        message: `Too many: ${(value as unknown[]).length}: must have at most ${String(params.limit)} items`,
-        field,
-      };
+      return tooMany((value as unknown[]).length);
     case 'minProperties':
       return invalid(`should have at least ${String(params.limit)} properties`);
     case 'maxProperties':
-      return {
-        reason: 'FieldValueTooMany',
-        message: `Too many: ${Object.keys(value as object).length}: must have at most ${String(params.limit)} items`,
-        field,
-      };
+      return tooMany(Object.keys(value as object).length);
     case 'uniqueItems':
       return {
         reason: 'FieldValueDuplicate',
