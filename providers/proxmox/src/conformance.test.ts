@@ -3,17 +3,12 @@
 // that answers every request late), once with VMs created from scratch from a cloud image.
 // The simulator checks every request against the official API schema; the last check proves no
 // request of the whole suite was refused by that check or reached an endpoint it does not model.
-import { describeConformance } from '@virtrigaud/provider-conformance';
-import { startProviderServer } from '@virtrigaud/provider-sdk';
+import { describeConformance, startInProcessTarget } from '@virtrigaud/provider-conformance';
 import { createProxmoxBackend } from './backend/proxmox-backend';
 import { PveClient } from './client/pve-client';
 import type { RecordedRequest } from './simulator/server';
-import {
-  CLOUD_IMAGE,
-  startSimulatedCluster,
-  TEMPLATE_VMID,
-  type SimulatedCluster,
-} from './testing/fixture';
+import { cloudImageFixtures, templateCloneFixtures } from './testing/conformance-fixtures';
+import { startSimulatedCluster, TEMPLATE_VMID, type SimulatedCluster } from './testing/fixture';
 
 const SLOW_MS = 2_000;
 let cluster: SimulatedCluster;
@@ -34,33 +29,10 @@ function schemaViolations(requests: RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => !r.template || r.status === 400 || r.status === 501);
 }
 
-async function startProvider(simulated: SimulatedCluster) {
-  const config = simulated.backendConfig();
-  const server = await startProviderServer({
-    type: 'proxmox',
-    createBackend: createProxmoxBackend,
-    endpoint: config.endpoint,
-    namespace: config.namespace,
-    name: config.name,
-    credentials: config.credentials,
-    options: config.options,
-    logLevel: 'error',
-    logDestination: { write: () => undefined },
-  });
-  return { address: server.address, metricsUrl: server.metricsUrl, stop: () => server.stop() };
+function startProvider(simulated: SimulatedCluster) {
+  return startInProcessTarget('proxmox', createProxmoxBackend, simulated.backendConfig());
 }
 
-const fixtures = {
-  class: { cpu: 1, memory: '512Mi', diskDefaults: { sizeGiB: 8 } },
-  networks: [
-    {
-      name: 'eth0',
-      attachment: { proxmox: { bridge: 'vmbr0' }, ipAllocation: { type: 'DHCP' as const } },
-    },
-  ],
-  disks: [{ name: 'data', sizeGiB: 1 }],
-  placement: {},
-};
 const expectCapabilities = {
   supportsReconfigureOnline: true,
   supportsDiskExpansionOnline: true,
@@ -74,11 +46,7 @@ const expectCapabilities = {
 
 describeConformance('proxmox on the schema-validating simulator', {
   start: () => startProvider(cluster),
-  fixtures: {
-    ...fixtures,
-    image: { source: { proxmox: { templateID: TEMPLATE_VMID } } },
-    namePrefix: 'conformance',
-  },
+  fixtures: templateCloneFixtures,
   expectCapabilities,
   taskTimeoutMs: 20_000,
   startSlow: async () => {
@@ -97,11 +65,7 @@ describeConformance('proxmox on the schema-validating simulator', {
 
 describeConformance('proxmox on the simulator, VMs created from a cloud image', {
   start: () => startProvider(cluster),
-  fixtures: {
-    ...fixtures,
-    image: { source: { proxmox: { importFrom: CLOUD_IMAGE } } },
-    namePrefix: 'conformance-import',
-  },
+  fixtures: { ...cloudImageFixtures, namePrefix: 'conformance-import' },
   expectCapabilities,
   taskTimeoutMs: 20_000,
 });
