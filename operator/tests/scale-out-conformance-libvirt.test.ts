@@ -4,17 +4,16 @@
 // and the owner is recorded in the domain's metadata, so any replica (each with its own libvirt
 // connection) answers for what another one started.
 import { describeConformance } from '@virtrigaud/provider-conformance';
+import { conformanceFixtures } from '@virtrigaud/provider-libvirt/dist/testing/conformance-fixtures';
 import {
   LOCAL_URI,
   startTestRun,
   type TestRun,
 } from '@virtrigaud/provider-libvirt/dist/testing/libvirt';
-import { applyReplicatedProvider } from './support/provider-replicas';
-import { startReplicatedProvider } from './support/replica-target';
+import { startReplicatedHypervisorProvider } from './support/replica-target';
 
 jest.setTimeout(15 * 60_000);
 
-const PROVIDER = 'virt-x3';
 const REPLICAS = 3;
 let run: TestRun;
 
@@ -22,31 +21,19 @@ describeConformance(`libvirt, ${REPLICAS} replicas on one libvirtd behind round 
   start: async () => {
     // libvirtd is started by the operator project's jest globalSetup (operator/jest.config.js).
     run = await startTestRun('rr');
-    return startReplicatedProvider({
-      name: PROVIDER,
-      replicas: REPLICAS,
-      apply: (client) =>
-        applyReplicatedProvider(client, {
-          name: PROVIDER,
-          type: 'libvirt',
-          endpoint: LOCAL_URI,
-          replicas: REPLICAS,
-          defaults: { storage: run.pool },
-          env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
-        }),
-      stopHypervisor: () => run.cleanup(),
-    });
+    return startReplicatedHypervisorProvider(
+      {
+        name: 'virt-x3',
+        type: 'libvirt',
+        endpoint: LOCAL_URI,
+        replicas: REPLICAS,
+        defaults: { storage: run.pool },
+        env: [{ name: 'LIBVIRT_DOMAIN_TYPE', value: 'qemu' }],
+      },
+      () => run.cleanup(),
+    );
   },
-  fixtures: {
-    class: { cpu: 1, memory: '128Mi' },
-    get image() {
-      return { source: { libvirt: { path: run.baseImage, format: 'qcow2' as const } } };
-    },
-    networks: [],
-    disks: [{ name: 'data', sizeGiB: 1 }],
-    placement: {},
-    namePrefix: 'vrt-rr',
-  },
+  fixtures: conformanceFixtures(() => run, 'vrt-rr'),
   expectCapabilities: { supportsSnapshots: true, supportsLinkedClones: true },
   taskTimeoutMs: 60_000,
 });

@@ -4,45 +4,33 @@
 // references and the owner is recorded on the VM in vCenter, so any replica (each with its own
 // session) answers for what another one started.
 import { describeConformance } from '@virtrigaud/provider-conformance';
+import { conformanceFixtures } from '@virtrigaud/provider-vsphere/dist/testing/conformance-fixtures';
 import { startVcsim } from '@virtrigaud/provider-vsphere/dist/testing/vcsim';
-import { applyReplicatedProvider } from './support/provider-replicas';
-import { startReplicatedProvider } from './support/replica-target';
+import { startReplicatedHypervisorProvider } from './support/replica-target';
 
-const PROVIDER = 'vc-x3';
 const REPLICAS = 3;
 
 describeConformance(`vsphere, ${REPLICAS} replicas on one vcsim behind round robin`, {
   start: async () => {
     const vcsim = await startVcsim();
-    return startReplicatedProvider({
-      name: PROVIDER,
-      replicas: REPLICAS,
-      apply: (client) =>
-        applyReplicatedProvider(client, {
-          name: PROVIDER,
-          type: 'vsphere',
-          endpoint: vcsim.endpoint,
-          replicas: REPLICAS,
-          credentials: {
-            username: vcsim.username,
-            password: vcsim.password,
-            'ca.crt': vcsim.certificatePem,
-          },
-          defaults: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' },
-          endpointTLS: { caSecretKey: 'ca.crt' },
-        }),
-      stopHypervisor: () => vcsim.stop(),
-    });
+    return startReplicatedHypervisorProvider(
+      {
+        name: 'vc-x3',
+        type: 'vsphere',
+        endpoint: vcsim.endpoint,
+        replicas: REPLICAS,
+        credentials: {
+          username: vcsim.username,
+          password: vcsim.password,
+          'ca.crt': vcsim.certificatePem,
+        },
+        defaults: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0' },
+        endpointTLS: { caSecretKey: 'ca.crt' },
+      },
+      () => vcsim.stop(),
+    );
   },
-  fixtures: {
-    class: { cpu: 1, memory: '512Mi' },
-    // Built from scratch, as in the provider's own conformance run (vcsim's CloneVM_Task ignores
-    // the clone spec's hardware).
-    image: { source: {} },
-    networks: [{ name: 'eth0', attachment: { vsphere: { portgroup: 'VM Network' } } }],
-    disks: [{ name: 'data', sizeGiB: 1 }],
-    placement: {},
-  },
+  fixtures: conformanceFixtures,
   expectCapabilities: { supportsSnapshots: true, supportsLinkedClones: true },
   taskTimeoutMs: 20_000,
 });

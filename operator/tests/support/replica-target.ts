@@ -8,7 +8,11 @@ import type { ConformanceTarget } from '@virtrigaud/provider-conformance';
 import type { KubeClient } from '../../src/kube/client';
 import { startTestCluster } from './cluster';
 import { startManager } from './manager';
-import { readyReplicas } from './provider-replicas';
+import {
+  applyReplicatedProvider,
+  readyReplicas,
+  type ReplicatedProvider,
+} from './provider-replicas';
 import { serveReplicaMetrics } from './replica-metrics';
 import { roundRobinTarget } from './round-robin-target';
 
@@ -67,4 +71,17 @@ export async function startReplicatedProvider(options: {
       fs.rmSync(workDir, { recursive: true, force: true });
     },
   );
+}
+
+/** startReplicatedProvider for a hypervisor Provider: `provider` applied as it is. */
+export function startReplicatedHypervisorProvider(
+  provider: ReplicatedProvider,
+  stopHypervisor: () => Promise<void>,
+): Promise<ConformanceTarget> {
+  return startReplicatedProvider({
+    name: provider.name,
+    replicas: provider.replicas,
+    apply: (client) => applyReplicatedProvider(client, provider),
+    stopHypervisor,
+  });
 }
