@@ -9,7 +9,7 @@ import type { Manager } from '../src/manager';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { duplicates, providerAddress, ProviderProbe } from './support/provider-probe';
-import { NAMESPACE } from './support/seed-example';
+import { NAMESPACE, ubuntuImage, vmClass } from './support/seed-example';
 
 jest.setTimeout(120_000);
 
@@ -25,9 +25,8 @@ type Object<T> = T & KubeObject;
 beforeAll(async () => {
   cluster = await startTestCluster({ kubelet: { maxProbePeriodMs: 200 } });
   manager = await startManager(cluster);
-  const create = (type: (typeof Resources)[keyof typeof Resources], object: object) =>
-    cluster.client.create(type, { apiVersion: API_VERSION, ...object } as KubeObject);
-  await create(Resources.Provider, {
+  await cluster.client.create(Resources.Provider, {
+    apiVersion: API_VERSION,
     kind: 'Provider',
     metadata: { name: PROVIDER, namespace: NAMESPACE },
     spec: {
@@ -36,17 +35,9 @@ beforeAll(async () => {
       rateLimit: { qps: 500, burst: 1000 },
       runtime: { env: [{ name: 'MOCK_TASK_LATENCY', value: '50ms' }] },
     },
-  });
-  await create(Resources.VMClass, {
-    kind: 'VMClass',
-    metadata: { name: 'small', namespace: NAMESPACE },
-    spec: { cpu: 1, memory: '1Gi' },
-  });
-  await create(Resources.VMImage, {
-    kind: 'VMImage',
-    metadata: { name: 'ubuntu', namespace: NAMESPACE },
-    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
-  });
+  } as KubeObject);
+  await cluster.client.create(Resources.VMClass, vmClass('small', 1, '1Gi'));
+  await cluster.client.create(Resources.VMImage, ubuntuImage());
   probe = new ProviderProbe(await providerAddress(cluster.client, PROVIDER));
 });
 

@@ -12,6 +12,7 @@ import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
+import { ubuntuImage, vmClass } from './support/seed-example';
 
 jest.setTimeout(120_000);
 
@@ -31,9 +32,8 @@ beforeAll(async () => {
   powerCallsFile = path.join(workDir, 'power-calls.jsonl');
   cluster = await startTestCluster({ kubelet: { images: { 'provider-mock': [FIXTURE] } } });
   manager = await startManager(cluster);
-  const create = (type: typeof Resources.Provider, object: object) =>
-    cluster.client.create(type, { apiVersion: API_VERSION, ...object } as KubeObject);
-  await create(Resources.Provider, {
+  await cluster.client.create(Resources.Provider, {
+    apiVersion: API_VERSION,
     kind: 'Provider',
     metadata: { name: 'lab', namespace: NS },
     spec: {
@@ -47,17 +47,9 @@ beforeAll(async () => {
         ],
       },
     },
-  });
-  await create(Resources.VMClass, {
-    kind: 'VMClass',
-    metadata: { name: 'small', namespace: NS },
-    spec: { cpu: 1, memory: '1Gi' },
-  });
-  await create(Resources.VMImage, {
-    kind: 'VMImage',
-    metadata: { name: 'ubuntu', namespace: NS },
-    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
-  });
+  } as KubeObject);
+  await cluster.client.create(Resources.VMClass, vmClass('small', 1, '1Gi'));
+  await cluster.client.create(Resources.VMImage, ubuntuImage());
 });
 
 afterAll(async () => {

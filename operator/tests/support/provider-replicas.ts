@@ -9,6 +9,7 @@ import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
 import { eventually } from './cluster';
+import { ubuntuImage, vmClass } from './seed-example';
 
 export const NAMESPACE = 'default';
 
@@ -42,18 +43,8 @@ export async function applyReplicatedMock(client: KubeClient, mock: ReplicatedMo
       },
     },
   } as KubeObject);
-  await client.create(Resources.VMClass, {
-    apiVersion: 'infra.virtrigaud.io/v1beta1',
-    kind: 'VMClass',
-    metadata: { name: 'small', namespace: NAMESPACE },
-    spec: { cpu: 1, memory: '512Mi' },
-  } as KubeObject);
-  await client.create(Resources.VMImage, {
-    apiVersion: 'infra.virtrigaud.io/v1beta1',
-    kind: 'VMImage',
-    metadata: { name: 'ubuntu', namespace: NAMESPACE },
-    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
-  } as KubeObject);
+  await client.create(Resources.VMClass, vmClass('small', 1, '512Mi'));
+  await client.create(Resources.VMImage, ubuntuImage());
 }
 
 export interface ReplicatedProvider {

@@ -73,12 +73,7 @@ export async function applyCompleteExample(
   const created = await client.create<ProviderObject>(Resources.Provider, provider);
   await client.create(Resources.VMClass, vmClass('small', 2, '2Gi'));
   await client.create(Resources.VMClass, vmClass('large', 4, '8Gi'));
-  await client.create(Resources.VMImage, {
-    apiVersion: 'infra.virtrigaud.io/v1beta1',
-    kind: 'VMImage',
-    metadata: { name: 'ubuntu', namespace: NAMESPACE },
-    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
-  } as KubeObject);
+  await client.create(Resources.VMImage, ubuntuImage());
   return created;
 }
 
@@ -98,6 +93,16 @@ export function vmClass(name: string, cpu: number, memory: string): KubeObject {
     kind: 'VMClass',
     metadata: { name, namespace: NAMESPACE },
     spec: { cpu, memory },
+  } as KubeObject;
+}
+
+/** VMImage `ubuntu`: the mock's Ubuntu image, which the test VMs boot. */
+export function ubuntuImage(): KubeObject {
+  return {
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMImage',
+    metadata: { name: 'ubuntu', namespace: NAMESPACE },
+    spec: { source: { mock: { name: 'ubuntu-24.04' } } },
   } as KubeObject;
 }
 
