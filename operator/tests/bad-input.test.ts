@@ -48,24 +48,18 @@ async function warningEvent(name: string, reason: string) {
   });
 }
 
-function provider(name: string, spec: Record<string, unknown>): KubeObject {
-  return {
+/** A mock Provider with the spec fields the test is about. */
+function createMockProvider(name: string, spec: Record<string, unknown>) {
+  return cluster.client.create(Resources.Provider, {
     apiVersion: 'infra.virtrigaud.io/v1beta1',
     kind: 'Provider',
     metadata: { name, namespace: ns },
-    spec,
-  } as KubeObject;
+    spec: { type: 'mock', endpoint: 'mock://lab', ...spec },
+  } as KubeObject);
 }
 
 it('a Provider whose credential Secret is missing says which Secret to create', async () => {
-  await cluster.client.create(
-    Resources.Provider,
-    provider('no-secret', {
-      type: 'mock',
-      endpoint: 'mock://lab',
-      credentialSecretRef: { name: 'lab-credentials' },
-    }),
-  );
+  await createMockProvider('no-secret', { credentialSecretRef: { name: 'lab-credentials' } });
   const ready = await readyCondition(Resources.Provider, 'no-secret', 'CredentialSecretNotFound');
   expect(ready.message).toMatch(
     /spec\.credentialSecretRef\.name: Secret "lab-credentials" not found in namespace "default"/,
@@ -89,14 +83,7 @@ it('a Provider whose credential Secret is missing says which Secret to create', 
 });
 
 it('a Provider with an invalid image reference names spec.runtime.image', async () => {
-  await cluster.client.create(
-    Resources.Provider,
-    provider('bad-image', {
-      type: 'mock',
-      endpoint: 'mock://lab',
-      runtime: { image: 'ghcr.io//provider-mock:v1' },
-    }),
-  );
+  await createMockProvider('bad-image', { runtime: { image: 'ghcr.io//provider-mock:v1' } });
   const ready = await readyCondition(Resources.Provider, 'bad-image', 'InvalidImage');
   expect(ready.message).toMatch(
     /^spec\.runtime\.image: "ghcr\.io\/\/provider-mock:v1" is not a valid image reference/,
@@ -105,14 +92,7 @@ it('a Provider with an invalid image reference names spec.runtime.image', async 
 });
 
 it('generates the Deployment, Service and ConfigMap with owner references on the API server', async () => {
-  await cluster.client.create(
-    Resources.Provider,
-    provider('generated', {
-      type: 'mock',
-      endpoint: 'mock://lab',
-      runtime: { service: { port: 9191 } },
-    }),
-  );
+  await createMockProvider('generated', { runtime: { service: { port: 9191 } } });
   const deployment = await eventually('the generated Deployment', () =>
     cluster.client.get<
       KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } }
