@@ -113,26 +113,20 @@ describe('the generated objects match the seed tables', () => {
     expect(container.env.slice(-RUNTIME_ENV.length)).toEqual(RUNTIME_ENV);
   });
 
+  /** The container mounts volume `name` read-only at `mountPath`; the pod has it from `source`. */
+  function expectReadOnlyVolume(name: string, mountPath: string, source: Record<string, unknown>) {
+    expect(container.volumeMounts).toContainEqual({ name, mountPath, readOnly: true });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name, ...source });
+  }
+
   it('mounts the credential Secret read-only at /etc/virtrigaud/credentials/, one file per key', () => {
     const { volumes } = deployment.spec.template.spec;
-    expect(container.volumeMounts).toContainEqual({
-      name: 'credentials',
-      mountPath: '/etc/virtrigaud/credentials',
-      readOnly: true,
-    });
-    expect(volumes).toContainEqual({
-      name: 'credentials',
+    expectReadOnlyVolume('credentials', '/etc/virtrigaud/credentials', {
       secret: { secretName: 'vsphere-credentials', defaultMode: 0o440 },
     });
     // No `items`: every key of the Secret becomes a file.
     expect(volumes.find((v) => v.name === 'credentials')?.secret).not.toHaveProperty('items');
-    expect(container.volumeMounts).toContainEqual({
-      name: 'config',
-      mountPath: '/etc/virtrigaud/config',
-      readOnly: true,
-    });
-    expect(volumes).toContainEqual({
-      name: 'config',
+    expectReadOnlyVolume('config', '/etc/virtrigaud/config', {
       configMap: { name: `${GENERATED}-config`, defaultMode: 0o444 },
     });
   });

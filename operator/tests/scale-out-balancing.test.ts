@@ -98,6 +98,9 @@ const createRequest = (name: string) => ({
   targetHostId: '',
 });
 
+const describeVm = (id: string) =>
+  gateway.call(endpoint, 'describe', DescribeRequest.fromPartial({ id }), options);
+
 async function validateCount(replica: RunningProvider): Promise<number> {
   const text = await (await fetch(`${replica.metricsUrl}/metrics`)).text();
   const line = text
@@ -143,15 +146,7 @@ it('lets any replica answer for the tasks and VMs another one created', async ()
   );
   // Every task is polled through the rotation, so replicas other than the creator answer too.
   for (const vm of created) await waitForTask(vm.task!.id);
-  for (const vm of created) {
-    const described = await gateway.call(
-      endpoint,
-      'describe',
-      DescribeRequest.fromPartial({ id: vm.id }),
-      options,
-    );
-    expect(described.exists).toBe(true);
-  }
+  for (const vm of created) expect((await describeVm(vm.id)).exists).toBe(true);
 });
 
 it('repeats a Create on another replica when its replica vanishes mid-call: one VM', async () => {
@@ -187,13 +182,7 @@ it('does not repeat a SnapshotCreate (no idempotency key) when its replica vanis
   expect(invocations[`snapshotCreate:${vm.id}`]).toBe(1);
   forget(victim);
   // The remaining replica still answers every call (the gone ones are skipped, not waited for).
-  const described = await gateway.call(
-    endpoint,
-    'describe',
-    DescribeRequest.fromPartial({ id: vm.id }),
-    options,
-  );
-  expect(described.exists).toBe(true);
+  expect((await describeVm(vm.id)).exists).toBe(true);
   const [snapshotted] = await vmsNamed('snapshotted');
   expect(JSON.stringify(snapshotted.raw)).not.toContain('before');
 });
