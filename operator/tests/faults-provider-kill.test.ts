@@ -5,19 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VirtualMachineStatus } from '@virtrigaud/api';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ProviderProbe, duplicates, providerAddress, providerPid } from './support/provider-probe';
-import {
-  NAMESPACE,
-  applyCompleteExample,
-  providerReady,
-  virtualMachine,
-} from './support/seed-example';
+import { NAMESPACE, applyCompleteExample, providerReady } from './support/seed-example';
+import { createsAnswered, createVMs, listVMs } from './support/vm-batch';
 
 jest.setTimeout(90_000);
 
@@ -57,24 +50,13 @@ afterAll(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-type VMObject = KubeObject & { status?: VirtualMachineStatus };
-
-async function vms(): Promise<VMObject[]> {
-  return (await cluster.client.list<VMObject>(Resources.VirtualMachine, NAMESPACE)).items;
-}
-
 it('a provider killed mid-create comes back with no duplicate VM', async () => {
   const podsDir = path.join(workDir, 'pods');
   const killed = await providerPid(cluster, podsDir, PROVIDER);
   const names = Array.from({ length: VM_COUNT }, (_, i) => `vm-${i}`);
-  await Promise.all(
-    names.map((name) => cluster.client.create(Resources.VirtualMachine, virtualMachine(name))),
-  );
+  await createVMs(cluster.client, names);
 
-  const atKill = await eventually('3 creates answered', async () => {
-    const current = await vms();
-    return current.filter((vm) => vm.status?.id).length >= 3 ? current : undefined;
-  });
+  const atKill = await createsAnswered(cluster.client, 3);
   process.kill(killed, 'SIGKILL');
   // The kill really landed mid-create: creates still to be made and tasks still running.
   expect(atKill.filter((vm) => !vm.status?.id).length).toBeGreaterThan(0);
@@ -89,8 +71,9 @@ it('a provider killed mid-create comes back with no duplicate VM', async () => {
   await eventually(
     'every VM Running',
     async () =>
-      (await vms()).filter((vm) => vm.status?.phase === 'Running' && vm.status.ips?.length)
-        .length === VM_COUNT,
+      (await listVMs(cluster.client)).filter(
+        (vm) => vm.status?.phase === 'Running' && vm.status.ips?.length,
+      ).length === VM_COUNT,
     60_000,
   );
   // Create calls were cut by the kill (their answers lost) and made again.
@@ -105,6 +88,6 @@ it('a provider killed mid-create comes back with no duplicate VM', async () => {
     names.map((name) => `${NAMESPACE}.${name}`).sort(),
   );
   const idByName = new Map(atProvider.map((vm) => [vm.name, vm.id]));
-  for (const vm of await vms())
+  for (const vm of await listVMs(cluster.client))
     expect(vm.status?.id).toBe(idByName.get(`${NAMESPACE}.${vm.metadata.name}`));
 });

@@ -6,20 +6,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VirtualMachineStatus } from '@virtrigaud/api';
 import { DEFAULT_MANAGER_OPTIONS } from '../src/manager';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
-import { NAMESPACE, applyReplicatedMock, hypervisorVMs } from './support/provider-replicas';
-import { virtualMachine } from './support/seed-example';
+import { NAMESPACE, applyReplicatedMock } from './support/provider-replicas';
+import {
+  allRunning,
+  createsAnswered,
+  createVMs,
+  expectOneHypervisorVMEach,
+} from './support/vm-batch';
 
 jest.setTimeout(120_000);
 
 const PROVIDER = 'ha';
 const VMS = 50;
-type VM = KubeObject & { status?: VirtualMachineStatus };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-leader-election-'));
 const stateDir = path.join(tmp, 'hypervisor');
@@ -85,10 +88,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function vms(): Promise<VM[]> {
-  return (await cluster.client.list<VM>(Resources.VirtualMachine, NAMESPACE)).items;
-}
-
 it('hands over after the Lease expires when the leader dies mid-way: exactly 50 VMs', async () => {
   const leader = await eventually('a leader', async () => {
     const leading = await Promise.all(managers.map(isLeader));
@@ -96,19 +95,13 @@ it('hands over after the Lease expires when the leader dies mid-way: exactly 50 
   });
   const standby = managers.find((m) => m !== leader)!;
 
-  await Promise.all(
-    Array.from({ length: VMS }, (_, i) =>
-      cluster.client.create(Resources.VirtualMachine, virtualMachine(`ha-${i}`, PROVIDER)),
-    ),
+  await createVMs(
+    cluster.client,
+    Array.from({ length: VMS }, (_, i) => `ha-${i}`),
+    PROVIDER,
   );
-  const atKill = await eventually(
-    'the leader in the middle of the creates',
-    async () => {
-      const current = await vms();
-      return current.filter((vm) => vm.status?.id).length >= 10 ? current : undefined;
-    },
-    60_000,
-  );
+  // The leader in the middle of the creates.
+  const atKill = await createsAnswered(cluster.client, 10, 60_000);
   // Only the leader reconciles; the standby's caches are warm but its controllers never ran.
   expect(await metric(leader, 'virtrigaud_reconcile_total')).toBeGreaterThan(0);
   expect(await metric(standby, 'virtrigaud_reconcile_total')).toBe(0);
@@ -135,20 +128,6 @@ it('hands over after the Lease expires when the leader dies mid-way: exactly 50 
   expect(handoverMs).toBeLessThan(leaseDurationMs + 2 * retryPeriodMs + 1_000);
   expect(atKill.filter((vm) => vm.status?.phase === 'Running').length).toBeLessThan(VMS);
 
-  const settled = await eventually(
-    'all 50 VMs Running',
-    async () => {
-      const current = await vms();
-      return current.filter((vm) => vm.status?.phase === 'Running').length === VMS
-        ? current
-        : undefined;
-    },
-    60_000,
-  );
-  const onHypervisor = await hypervisorVMs(stateDir);
-  expect(onHypervisor).toHaveLength(VMS);
-  expect(onHypervisor.map((vm) => vm.owner.uid).sort()).toEqual(
-    settled.map((vm) => vm.metadata.uid).sort(),
-  );
-  expect(new Set(settled.map((vm) => vm.status?.id)).size).toBe(VMS);
+  const settled = await allRunning(cluster.client, VMS, 60_000);
+  await expectOneHypervisorVMEach(stateDir, settled, VMS);
 });

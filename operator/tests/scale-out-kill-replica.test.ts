@@ -4,26 +4,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VirtualMachineStatus } from '@virtrigaud/api';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
+import { applyReplicatedMock, readyReplicas, replicaPids } from './support/provider-replicas';
 import {
-  NAMESPACE,
-  applyReplicatedMock,
-  hypervisorVMs,
-  readyReplicas,
-  replicaPids,
-} from './support/provider-replicas';
-import { virtualMachine } from './support/seed-example';
+  allRunning,
+  createsAnswered,
+  createVMs,
+  expectOneHypervisorVMEach,
+} from './support/vm-batch';
 
 jest.setTimeout(120_000);
 
 const PROVIDER = 'kill-one';
 const VMS = 30;
-type VM = KubeObject & { status?: VirtualMachineStatus };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-kill-'));
 const podsDir = path.join(tmp, 'pods');
@@ -50,43 +45,22 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function vms(): Promise<VM[]> {
-  return (await cluster.client.list<VM>(Resources.VirtualMachine, NAMESPACE)).items;
-}
-
 it('ends with all 30 VMs Running and none created twice when a replica is killed midway', async () => {
-  await Promise.all(
-    Array.from({ length: VMS }, (_, i) =>
-      cluster.client.create(Resources.VirtualMachine, virtualMachine(`vm-${i}`, PROVIDER)),
-    ),
+  await createVMs(
+    cluster.client,
+    Array.from({ length: VMS }, (_, i) => `vm-${i}`),
+    PROVIDER,
   );
   // Midway: some creates answered, not all VMs Running yet.
-  const atKill = await eventually('the first creates answered', async () => {
-    const current = await vms();
-    return current.filter((vm) => vm.status?.id).length >= 5 ? current : undefined;
-  });
+  const atKill = await createsAnswered(cluster.client, 5);
   const [victim] = replicaPids(podsDir, PROVIDER);
   expect(victim).toBeDefined();
   process.kill(victim, 'SIGKILL');
   expect(atKill.filter((vm) => vm.status?.phase === 'Running').length).toBeLessThan(VMS);
 
-  const settled = await eventually(
-    'all 30 VMs Running',
-    async () => {
-      const current = await vms();
-      return current.filter((vm) => vm.status?.phase === 'Running').length === VMS
-        ? current
-        : undefined;
-    },
-    90_000,
-  );
-  const onHypervisor = await hypervisorVMs(stateDir);
-  expect(onHypervisor).toHaveLength(VMS);
-  expect(onHypervisor.map((vm) => vm.owner.uid).sort()).toEqual(
-    settled.map((vm) => vm.metadata.uid).sort(),
-  );
+  const settled = await allRunning(cluster.client, VMS, 90_000);
+  const onHypervisor = await expectOneHypervisorVMEach(stateDir, settled, VMS);
   expect(new Set(onHypervisor.map((vm) => vm.name)).size).toBe(VMS);
-  expect(new Set(settled.map((vm) => vm.status?.id)).size).toBe(VMS);
   // The dead replica was really gone (the kubelet runs a new process in its pod).
   expect(replicaPids(podsDir, PROVIDER)).not.toContain(victim);
 });
