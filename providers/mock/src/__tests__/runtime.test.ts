@@ -158,6 +158,49 @@ describe('rate limit toward the hypervisor', () => {
   });
 });
 
+describe('deadlines and per-operation timeouts', () => {
+  /** A provider whose hypervisor takes 2 s per call (slowed after the startup health probe). */
+  async function startSlow(extra: Parameters<typeof startWith>[1]) {
+    const backend = createMockBackend();
+    const provider = await startWith(backend, extra);
+    await backend.setFaults({ callLatencyMs: 2_000 });
+    return { provider, client: createProviderClient(provider.address) };
+  }
+  const validateCounted = async (provider: RunningProvider, outcome: string) =>
+    new RegExp(
+      `^provider_grpc_requests_total\\{method="Validate",status="${outcome}"\\} 1$`,
+      'm',
+    ).test(await (await fetch(`${provider.metricsUrl}/metrics`)).text());
+
+  it('ends a call at its deadline and counts it as DEADLINE_EXCEEDED, not as a cancel', async () => {
+    const { provider, client } = await startSlow({ operationTimeoutMs: 60_000 });
+    try {
+      await expect(client.validate({}, { deadlineMs: 100 })).rejects.toMatchObject({
+        code: status.DEADLINE_EXCEEDED,
+      });
+      await eventually(() => validateCounted(provider, 'DEADLINE_EXCEEDED'), true);
+      expect(await validateCounted(provider, 'CANCELLED')).toBe(false);
+    } finally {
+      client.close();
+      await provider.stop();
+    }
+  });
+
+  it('ends a call at the operation timeout when that comes before the deadline', async () => {
+    const { provider, client } = await startSlow({ operationTimeoutsMs: { Validate: 100 } });
+    try {
+      await expect(client.validate({}, { deadlineMs: 10_000 })).rejects.toMatchObject({
+        code: status.DEADLINE_EXCEEDED,
+        details: 'Validate: timed out after 100 ms (per-operation timeout)',
+      });
+      expect(await validateCounted(provider, 'DEADLINE_EXCEEDED')).toBe(true);
+    } finally {
+      client.close();
+      await provider.stop();
+    }
+  });
+});
+
 describe('connection concurrency toward the hypervisor', () => {
   it('serves at most --mock-connection-concurrency calls at once; the others wait their turn', async () => {
     const latencyMs = 100;

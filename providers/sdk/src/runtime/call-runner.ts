@@ -82,8 +82,8 @@ export class CallRunner {
     echo.set(CORRELATION_ID_HEADER, correlationId);
     call.sendMetadata(echo);
     const deadline = deadlineOf(call);
-    // grpc-js also reports a call whose deadline passed as cancelled, and that event may come
-    // before our own deadline timer fires: it is still a deadline, not a client's cancel.
+    // grpc-js ends a call at its deadline and reports it cancelled: that is a deadline, not a
+    // client's cancel.
     const onCancel = () =>
       active.abort(
         Date.now() >= deadline
@@ -125,25 +125,26 @@ export class CallRunner {
     }
   }
 
-  /** Aborts at the call's deadline or the operation's timeout, whichever comes first. */
+  /**
+   * Aborts when the operation's timeout comes before the call's deadline. A deadline that comes
+   * first needs no timer of ours: grpc-js ends the call at its deadline and reports it cancelled,
+   * which aborts the backend (`onCancel`), and a second timer per call is measurable on a fast one.
+   */
   private armTimeout(
     rpc: string,
     deadline: number,
     active: ActiveCall,
   ): NodeJS.Timeout | undefined {
-    const deadlineMs = deadline - Date.now();
     const timeoutMs = this.deps.timeoutMs(rpc);
-    const waitMs = Math.max(0, Math.min(deadlineMs, timeoutMs));
-    if (!Number.isFinite(waitMs)) return undefined;
+    const waitMs = Math.max(0, timeoutMs);
+    if (!Number.isFinite(waitMs) || deadline - Date.now() <= timeoutMs) return undefined;
     // The reason is built only when the timer fires: an Error captures a stack, which costs more
     // than the rest of a fast call.
     const reason = () =>
-      deadlineMs <= timeoutMs
-        ? deadlineExceeded(rpc)
-        : new ProviderError(
-            'DEADLINE_EXCEEDED',
-            `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
-          );
+      new ProviderError(
+        'DEADLINE_EXCEEDED',
+        `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
+      );
     return setTimeout(() => active.abort(reason()), waitMs);
   }
 
