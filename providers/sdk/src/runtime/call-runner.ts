@@ -29,6 +29,12 @@ const READ_ONLY = new Set([
   'ListVMs',
 ]);
 const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
+/**
+ * grpc-js times a deadline on the event loop's clock, which lags the wall clock by however long the
+ * current turn of the loop has run, so its timer may fire a little before `deadline` as Date.now()
+ * sees it. A cancel this close to the deadline is the deadline.
+ */
+const DEADLINE_CLOCK_SLACK_MS = 25;
 
 export interface CallRunnerDeps {
   log: Logger;
@@ -86,7 +92,7 @@ export class CallRunner {
     // client's cancel.
     const onCancel = () =>
       active.abort(
-        Date.now() >= deadline
+        Date.now() >= deadline - DEADLINE_CLOCK_SLACK_MS
           ? deadlineExceeded(rpc)
           : new CancelledByClient('cancelled by the client'),
       );
