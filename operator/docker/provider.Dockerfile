@@ -26,5 +26,6 @@ USER 65532:65532
 EXPOSE 9090 8080
 # A small young generation: each gRPC call leaves HTTP/2 objects that survive young-generation
 # collections until a full one, so a scavenge's pause grows with the young generation's size; at 4 MB
-# the Describe p99 on one core drops from 12-14 ms to ~8.5 ms (providers/sdk/README.md, Benchmark).
+# a scavenge takes ~1.5 ms instead of ~15 ms and the Describe p99 on one core drops from 25-27 ms to
+# 16-17 ms (providers/sdk/README.md, Benchmark).
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/provider"]
