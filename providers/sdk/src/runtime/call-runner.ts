@@ -142,16 +142,19 @@ export class CallRunner {
     active: ActiveCall,
   ): NodeJS.Timeout | undefined {
     const timeoutMs = this.deps.timeoutMs(rpc);
-    const waitMs = Math.max(0, timeoutMs);
-    if (!Number.isFinite(waitMs) || deadline - Date.now() <= timeoutMs) return undefined;
-    // The reason is built only when the timer fires: an Error captures a stack, which costs more
+    if (!Number.isFinite(timeoutMs) || deadline - Date.now() <= timeoutMs) return undefined;
+    // The error is built only when the timer fires: an Error captures a stack, which costs more
     // than the rest of a fast call.
-    const reason = () =>
-      new ProviderError(
-        'DEADLINE_EXCEEDED',
-        `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
-      );
-    return setTimeout(() => active.abort(reason()), waitMs);
+    return setTimeout(
+      () =>
+        active.abort(
+          new ProviderError(
+            'DEADLINE_EXCEEDED',
+            `${rpc}: timed out after ${timeoutMs} ms (per-operation timeout)`,
+          ),
+        ),
+      timeoutMs,
+    );
   }
 
   private toStatus(err: unknown, active: ActiveCall): { code: status; details: string } {
