@@ -265,7 +265,8 @@ export class Manager {
           (service) => slices?.byIndex('service', service) ?? [],
         ),
     );
-    const expectations = writeExpectations(vms);
+    // Observed by the VM controller's own watch, which skips the echoes of settling writes.
+    const expectations = new WriteExpectations();
     const caches = { providers, classes, images, networks };
     const gateway = this.gateway;
 
@@ -315,7 +316,7 @@ export class Manager {
         permanentErrorRetryMs: o.permanentErrorRetryMs,
       }),
     )
-      .watchesOwn(vms)
+      .watches(vms, (vm, old) => (expectations.observe(vm, old) ? [] : [keyOf(vm)]))
       .watches(providers, (p, old) =>
         providerChanged(p, old) ? vms.byIndex('provider', keyOf(p)).map(keyOf) : [],
       )

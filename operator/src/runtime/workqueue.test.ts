@@ -20,9 +20,12 @@ describe('WorkQueue', () => {
     const item = await queue.get();
     queue.add('a');
     expect(queue.length).toBe(0);
+    expect(queue.idle).toBe(false);
     queue.done(item!);
     expect(queue.length).toBe(1);
     expect(await queue.get()).toBe('a');
+    queue.done('a');
+    expect(queue.idle).toBe(true);
   });
 
   it('wakes a waiting worker when an item arrives', async () => {

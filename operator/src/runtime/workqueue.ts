@@ -83,6 +83,11 @@ export class WorkQueue {
     return this.queue.length - this.head;
   }
 
+  /** No item queued or being processed (items added with a delay still to come aside). */
+  get idle(): boolean {
+    return this.length === 0 && this.processing.size === 0;
+  }
+
   shutDown(): void {
     this.shuttingDown = true;
     for (const { timer } of this.delayed.values()) clearTimeout(timer);

@@ -361,7 +361,13 @@ export class VirtualMachineReconciler implements Reconciler {
           message: `the provider reports power state "${described.powerState}"`,
         };
     const before = vm.status?.phase;
-    await this.report(vm, next, ready);
+    const waitingForIps = powerState === 'On' && described.ips.length === 0;
+    if (!waitingForIps) this.deps.expectations.settling(vm);
+    const written = await this.report(vm, next, ready).catch((err: unknown) => {
+      this.deps.expectations.notSettling(vm);
+      throw err;
+    });
+    if (written === vm) this.deps.expectations.notSettling(vm);
     if (before !== phase && (phase === 'Running' || phase === 'Stopped')) {
       this.event(
         vm,
@@ -371,8 +377,7 @@ export class VirtualMachineReconciler implements Reconciler {
       );
     }
     // Guests report addresses some time after boot: look again soon until they do.
-    if (powerState === 'On' && described.ips.length === 0)
-      return { requeueAfterMs: this.nextPoll(keyOf(vm), true) };
+    if (waitingForIps) return { requeueAfterMs: this.nextPoll(keyOf(vm), true) };
     this.polls.delete(keyOf(vm));
     return { requeueAfterMs: this.deps.resyncPeriodMs };
   }

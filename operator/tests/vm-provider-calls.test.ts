@@ -1,8 +1,10 @@
-// Reboot through annotation infra.virtrigaud.io/reboot-requested-at, judged by what the provider
-// process was asked to do: one Power(REBOOT) per distinct value, none for a repeated value or a
-// later resync, none again when the manager restarts while the reboot task is still running,
-// and none for a VM that is off. The provider is the real provider-mock runtime run by the dev
-// kubelet from the Provider's generated Deployment, recording every Power call it receives.
+// What the provider process is asked to do for a VM, counted where it happens: the real
+// provider-mock runtime, run by the dev kubelet from the Provider's generated Deployment, records
+// every Power and Describe call it receives.
+// - Reboot through annotation infra.virtrigaud.io/reboot-requested-at: one Power(REBOOT) per
+//   distinct value, none for a repeated value or a later resync, none again when the manager
+//   restarts while the reboot task is still running, and none for a VM that is off.
+// - A VM that has settled is not Described again because of its own status write.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,18 +20,18 @@ jest.setTimeout(120_000);
 
 const NS = 'default';
 const API_VERSION = 'infra.virtrigaud.io/v1beta1';
-const FIXTURE = path.join(__dirname, 'fixtures', 'power-recording-provider-mock.js');
+const FIXTURE = path.join(__dirname, 'fixtures', 'call-recording-provider-mock.js');
 
 let cluster: TestCluster;
 let manager: Manager;
 let workDir: string;
-let powerCallsFile: string;
+let callsFile: string;
 
 type VM = VirtualMachine & KubeObject;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtrigaud-reboot-'));
-  powerCallsFile = path.join(workDir, 'power-calls.jsonl');
+  callsFile = path.join(workDir, 'provider-calls.jsonl');
   cluster = await startTestCluster({ kubelet: { images: { 'provider-mock': [FIXTURE] } } });
   manager = await startManager(cluster);
   await cluster.client.create(Resources.Provider, {
@@ -41,7 +43,7 @@ beforeAll(async () => {
       endpoint: 'mock://lab',
       runtime: {
         env: [
-          { name: 'POWER_CALLS_FILE', value: powerCallsFile },
+          { name: 'PROVIDER_CALLS_FILE', value: callsFile },
           // Long enough that the manager can be restarted while a reboot task is still running.
           { name: 'MOCK_TASK_LATENCY', value: '1500ms' },
         ],
@@ -74,7 +76,13 @@ async function createVm(name: string, powerState: 'On' | 'Off'): Promise<void> {
 
 const getVm = (name: string) => cluster.client.get<VM>(Resources.VirtualMachine, NS, name);
 
-/** The VM once it is settled in `phase` (Ready, no task in flight) and `accept` holds. */
+/** Settled in `phase`: Ready, no task in flight. */
+function isSettled(vm: VM | undefined, phase: 'Running' | 'Stopped'): vm is VM {
+  const ready = vm?.status?.conditions?.find((c) => c.type === 'Ready');
+  return vm?.status?.phase === phase && ready?.status === 'True' && !vm.status.lastTaskRef;
+}
+
+/** The VM once it is settled in `phase` and `accept` holds. */
 function settled(
   name: string,
   phase: 'Running' | 'Stopped',
@@ -84,18 +92,13 @@ function settled(
     `VM ${name} settled in ${phase}`,
     async () => {
       const vm = await getVm(name);
-      const ready = vm?.status?.conditions?.find((c) => c.type === 'Ready');
-      return (
-        vm?.status?.phase === phase &&
-        ready?.status === 'True' &&
-        !vm.status.lastTaskRef &&
-        accept(vm) &&
-        vm
-      );
+      return isSettled(vm, phase) && accept(vm) && vm;
     },
     60_000,
   );
 }
+
+const hasIps = (vm: VM) => (vm.status?.ips?.length ?? 0) > 0;
 
 function requestReboot(name: string, value: string) {
   return cluster.client.patch(Resources.VirtualMachine, NS, name, {
@@ -103,17 +106,29 @@ function requestReboot(name: string, value: string) {
   });
 }
 
-/** The power operations the provider received for the hypervisor VM `id`, in order. */
-function powerCalls(id: string): string[] {
-  if (!fs.existsSync(powerCallsFile)) return [];
+interface ProviderCall {
+  method: 'power' | 'describe';
+  id: string;
+  op?: string;
+}
+
+/** The calls the provider received for the hypervisor VM `id`, in order. */
+function providerCalls(id: string): ProviderCall[] {
+  if (!fs.existsSync(callsFile)) return [];
   return fs
-    .readFileSync(powerCallsFile, 'utf8')
+    .readFileSync(callsFile, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { id: string; op: string })
-    .filter((call) => call.id === id)
-    .map((call) => call.op);
+    .map((line) => JSON.parse(line) as ProviderCall)
+    .filter((call) => call.id === id);
 }
+
+/** The power operations the provider received for `id`, in order. */
+const powerCalls = (id: string) =>
+  providerCalls(id).flatMap((call) => (call.method === 'power' ? [call.op] : []));
+
+const describeCalls = (id: string) =>
+  providerCalls(id).filter((call) => call.method === 'describe').length;
 
 async function eventReasons(name: string): Promise<string[]> {
   const events = await cluster.client.list<
@@ -126,7 +141,7 @@ async function eventReasons(name: string): Promise<string[]> {
 
 it('reboots once per requested value, also when the manager restarts during the reboot', async () => {
   await createVm('web', 'On');
-  const running = await settled('web', 'Running', (vm) => (vm.status?.ips?.length ?? 0) > 0);
+  const running = await settled('web', 'Running', hasIps);
   const id = running.status!.id!;
   // The mock creates VMs off, so the operator has powered this one on.
   expect(powerCalls(id)).toEqual(['on']);
@@ -197,7 +212,29 @@ it('does not reboot a new VM for a request it was created with', async () => {
       imageRef: { name: 'ubuntu' },
     },
   } as KubeObject);
-  const running = await settled('fresh', 'Running', (vm) => (vm.status?.ips?.length ?? 0) > 0);
+  const running = await settled('fresh', 'Running', hasIps);
   expect(running.status!.observedRebootRequest).toBe('2026-12-03T09:00:00Z');
   expect(powerCalls(running.status!.id!)).not.toContain('reboot');
+});
+
+it('does not Describe a settled VM again because of its own status write', async () => {
+  const vms = manager.informers.find((i) => i.type.plural === 'virtualmachines')!;
+  const queue = manager.controllers.find((c) => c.name === 'virtualmachine')!.queue;
+  // Handlers run in the order they were added, so this one sees each event after the
+  // controller's own watch has seen it (and queued the VM, or not).
+  let describesBeforeItsWrite: number | undefined;
+  vms.on((_type, obj) => {
+    const vm = obj as VM;
+    if (vm.metadata.name !== 'quiet' || describesBeforeItsWrite !== undefined) return;
+    if (isSettled(vm, 'Running') && hasIps(vm))
+      describesBeforeItsWrite = describeCalls(vm.status!.id!);
+  });
+  await createVm('quiet', 'On');
+  const running = await settled('quiet', 'Running', hasIps);
+  await eventually(
+    'the VM controller idle',
+    () => describesBeforeItsWrite !== undefined && queue.idle,
+  );
+  expect(describesBeforeItsWrite).toBeGreaterThan(0);
+  expect(describeCalls(running.status!.id!)).toBe(describesBeforeItsWrite);
 });

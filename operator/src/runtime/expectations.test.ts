@@ -1,0 +1,54 @@
+import type { KubeObject } from '../kube/types';
+import { WriteExpectations } from './expectations';
+
+const vm = (resourceVersion: string): KubeObject => ({
+  metadata: { namespace: 'default', name: 'web', resourceVersion },
+});
+
+describe('WriteExpectations', () => {
+  it('holds a reconcile back until the cache has our last write', () => {
+    const expectations = new WriteExpectations();
+    expectations.expect(vm('2'));
+    expect(expectations.isSatisfied(vm('1'))).toBe(false);
+    expectations.observe(vm('2'), vm('1'));
+    expect(expectations.isSatisfied(vm('2'))).toBe(true);
+  });
+
+  it('gives up waiting once the expectation is older than its TTL', () => {
+    const expectations = new WriteExpectations(-1);
+    expectations.expect(vm('2'));
+    expect(expectations.isSatisfied(vm('1'))).toBe(true);
+  });
+
+  it('recognises the echo of an announced settling write, once, however late the write returns', () => {
+    const expectations = new WriteExpectations();
+    expectations.settling(vm('1'));
+    // The watch may deliver the write before its own response arrives.
+    expect(expectations.observe(vm('2'), vm('1'))).toBe(true);
+    expectations.expect(vm('2'));
+    expect(expectations.observe(vm('3'), vm('2'))).toBe(false);
+  });
+
+  it('lets every event through once the write is known not to have been made', () => {
+    const expectations = new WriteExpectations();
+    expectations.settling(vm('1'));
+    expectations.notSettling(vm('1'));
+    expect(expectations.observe(vm('2'), vm('1'))).toBe(false);
+  });
+
+  it('skips no event that a waiting reconcile needs, nor adds and resyncs', () => {
+    const waiting = new WriteExpectations();
+    waiting.settling(vm('1'));
+    waiting.expect(vm('2'));
+    // A reconcile found the cache stale and now relies on the write's event to run again.
+    expect(waiting.isSatisfied(vm('1'))).toBe(false);
+    expect(waiting.observe(vm('2'), vm('1'))).toBe(false);
+
+    const resync = new WriteExpectations();
+    resync.settling(vm('1'));
+    const cached = vm('1');
+    expect(resync.observe(cached, cached)).toBe(false);
+    resync.settling(vm('1'));
+    expect(resync.observe(vm('2'))).toBe(false);
+  });
+});
