@@ -30,7 +30,7 @@ let callsFile: string;
 type VM = VirtualMachine & KubeObject;
 
 beforeAll(async () => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtrigaud-reboot-'));
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtrigaud-provider-calls-'));
   callsFile = path.join(workDir, 'provider-calls.jsonl');
   cluster = await startTestCluster({ kubelet: { images: { 'provider-mock': [FIXTURE] } } });
   manager = await startManager(cluster);

@@ -36,19 +36,21 @@ describe('WriteExpectations', () => {
     expect(expectations.observe(vm('2'), vm('1'))).toBe(false);
   });
 
-  it('skips no event that a waiting reconcile needs, nor adds and resyncs', () => {
-    const waiting = new WriteExpectations();
-    waiting.settling(vm('1'));
-    waiting.expect(vm('2'));
+  it('keeps the event of a settling write that a waiting reconcile needs', () => {
+    const expectations = new WriteExpectations();
+    expectations.settling(vm('1'));
+    expectations.expect(vm('2'));
     // A reconcile found the cache stale and now relies on the write's event to run again.
-    expect(waiting.isSatisfied(vm('1'))).toBe(false);
-    expect(waiting.observe(vm('2'), vm('1'))).toBe(false);
+    expect(expectations.isSatisfied(vm('1'))).toBe(false);
+    expect(expectations.observe(vm('2'), vm('1'))).toBe(false);
+  });
 
-    const resync = new WriteExpectations();
-    resync.settling(vm('1'));
+  it('takes neither an informer resync nor an add for the echo', () => {
+    const expectations = new WriteExpectations();
+    expectations.settling(vm('1'));
     const cached = vm('1');
-    expect(resync.observe(cached, cached)).toBe(false);
-    resync.settling(vm('1'));
-    expect(resync.observe(vm('2'))).toBe(false);
+    expect(expectations.observe(cached, cached)).toBe(false);
+    expectations.settling(vm('1'));
+    expect(expectations.observe(vm('2'))).toBe(false);
   });
 });
