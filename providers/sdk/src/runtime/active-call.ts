@@ -7,8 +7,11 @@
 // only when the backend asks for them (`signal`, `log`), and an abort needs neither.
 import type { Logger } from 'pino';
 import type { CallContext } from '../backend';
+import type { InFlightLinks } from './in-flight-calls';
 
-export class ActiveCall implements CallContext {
+export class ActiveCall implements CallContext, InFlightLinks<ActiveCall> {
+  previousInFlight?: ActiveCall;
+  nextInFlight?: ActiveCall;
   private controller?: AbortController;
   private logger?: Logger;
   private abortReason?: { reason: unknown };
