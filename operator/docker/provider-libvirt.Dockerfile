@@ -30,5 +30,5 @@ COPY --from=build /src/providers/libvirt/dist ./providers/libvirt/dist
 ENV NODE_ENV=production HOME=/tmp
 USER 65532:65532
 EXPOSE 9090 8080
-# A small young generation keeps GC pauses short (see provider.Dockerfile).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/node_modules/.bin/provider-libvirt"]
+# The same GC flags as provider.Dockerfile, which says why.
+ENTRYPOINT ["node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/node_modules/.bin/provider-libvirt"]

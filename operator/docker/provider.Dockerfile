@@ -24,8 +24,9 @@ WORKDIR /app
 COPY --from=build /out/ /app/
 USER 65532:65532
 EXPOSE 9090 8080
-# A small young generation: each gRPC call leaves HTTP/2 objects that survive young-generation
-# collections until a full one, so a scavenge's pause grows with the young generation's size; at 4 MB
-# a scavenge takes ~1.5 ms instead of ~15 ms and the Describe p99 on one core drops from 25-27 ms to
-# 16-17 ms (providers/sdk/README.md, Benchmark).
-ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/provider"]
+# Two V8 flags for the garbage collector under load (providers/sdk/README.md, Benchmark):
+# - no allocation-site pretenuring: once V8 sees gRPC stream objects survive, it allocates them
+#   straight into the old generation, where each keeps every call's young objects alive until a
+#   full GC; with it off (and the SDK's HTTP/2 stream tables) a call's objects die young;
+# - a 4 MB young generation: a scavenge copies what is still alive, so a smaller one pauses less.
+ENTRYPOINT ["/nodejs/bin/node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/provider"]

@@ -28,6 +28,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Node flags of the provider images (operator/docker/provider.Dockerfile); `BENCH_NODE_FLAGS`
  * (space-separated) measures others, e.g. V8 GC settings. */
 const PROVIDER_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [
+  '--no-allocation-site-pretenuring',
   '--max-semi-space-size=4',
 ];
 
