@@ -1,12 +1,9 @@
 // The calls in flight, as a list linked through the calls themselves.
 //
-// Not a Set, on purpose. A Set with calls coming and going rehashes into a new table every few
-// dozen calls, and V8 keeps each replaced table's entries (for iterators that might still walk
-// it). Once the Set's table is in the old generation (after any full GC), every replaced table is
-// old-generation garbage that still points at the calls it held, and a scavenge treats those
-// pointers as roots: every call's objects then survive into the old generation and the process
-// runs a full GC every few hundred milliseconds under load. A linked list allocates nothing and
-// leaves no pointer behind: a call that leaves is unlinked and its own links are cleared.
+// Not a Set, on purpose: a Set with calls coming and going leaves replaced hash tables that keep
+// finished calls reachable from the old generation (stream-table.ts explains how, for Node's
+// HTTP/2 streams Map). A linked list allocates nothing and leaves no pointer behind: a call that
+// leaves is unlinked and its own links are cleared.
 
 /** What a call carries to be on the list. */
 export interface InFlightLinks<T> {
