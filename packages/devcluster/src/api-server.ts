@@ -13,6 +13,7 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { OpenApi } from './http/openapi';
 import { createRequestHandler, type PodLogs } from './http/server';
+import { WriteOrder, type EventOrder } from './http/write-order';
 import { Kubelet, type KubeletOptions } from './kubelet/kubelet';
 import { loadSnapshot, Persister } from './store/persistence';
 import { Store } from './store/store';
@@ -22,6 +23,11 @@ export interface ApiServerOptions {
   /** How many changes watches can resume from before getting 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
+  /**
+   * Whether a write's response goes out before its watch events (the default), or, with a seed,
+   * in an order drawn per write, as a real server may deliver either first.
+   */
+  eventOrder?: EventOrder;
   /** Run Deployments' pods as local processes (off unless given; the CLI turns it on). */
   kubelet?: boolean | KubeletOptions;
 }
@@ -81,6 +87,7 @@ export class ApiServer {
           bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
           defaultTimeoutSeconds: 1800,
         },
+        writeOrder: new WriteOrder(options.eventOrder),
         address: () => this.url.replace('http://', ''),
         podLogs,
       }),

@@ -85,35 +85,30 @@ const run = promisify(execFile);
 
   it('shows CRD printer columns, patches with --type merge and describes', async () => {
     const crdFile = path.join(dir, 'crd.json');
-    fs.writeFileSync(crdFile, JSON.stringify(widgetCrd()));
+    // Fully qualified names: other suites' Widget CRDs may exist on a shared real cluster.
+    const widgets = 'widgets.kubectl.test.virtrigaud.io';
+    fs.writeFileSync(crdFile, JSON.stringify(widgetCrd('kubectl.test.virtrigaud.io')));
     await kubectl('apply', '-f', crdFile);
-    await eventually(() => kubectl('get', 'widgets'), 10_000, 'widgets to be served');
+    await eventually(() => kubectl('get', widgets), 10_000, 'widgets to be served');
     const widgetFile = path.join(dir, 'widget.json');
     fs.writeFileSync(
       widgetFile,
       JSON.stringify({
-        apiVersion: 'test.virtrigaud.io/v1',
+        apiVersion: 'kubectl.test.virtrigaud.io/v1',
         kind: 'Widget',
         metadata: { name: 'w1' },
         spec: { size: 3, color: 'green' },
       }),
     );
     await kubectl('apply', '-f', widgetFile);
-    expect(await kubectl('get', 'wdg')).toMatch(/NAME\s+SIZE\s+COLOR\s+PHASE\nw1\s+3\s+green/);
+    expect(await kubectl('get', widgets)).toMatch(/NAME\s+SIZE\s+COLOR\s+PHASE\nw1\s+3\s+green/);
     const setColor = (color: string) =>
-      kubectl(
-        'patch',
-        'widget',
-        'w1',
-        '--type',
-        'merge',
-        '-p',
-        JSON.stringify({ spec: { color } }),
-      );
+      kubectl('patch', widgets, 'w1', '--type', 'merge', '-p', JSON.stringify({ spec: { color } }));
     await setColor('blue');
-    expect(await kubectl('get', 'widget', 'w1', '-o', 'jsonpath={.spec.color}')).toBe('blue');
-    expect(await kubectl('describe', 'widget', 'w1')).toMatch(/Name:\s+w1[\s\S]*Color:\s+blue/);
+    expect(await kubectl('get', widgets, 'w1', '-o', 'jsonpath={.spec.color}')).toBe('blue');
+    expect(await kubectl('describe', widgets, 'w1')).toMatch(/Name:\s+w1[\s\S]*Color:\s+blue/);
     await expect(setColor('pink')).rejects.toThrow(/spec.color: Unsupported value: "pink"/);
+    await kubectl('delete', '-f', crdFile);
   });
 
   it('follows changes with get -w and deletes', async () => {

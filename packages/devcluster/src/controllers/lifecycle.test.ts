@@ -178,8 +178,9 @@ describe('namespaces', () => {
     await gone('content', name);
     await eventually(
       async () => ((await failure(core.readNamespace({ name }))).code === 404 ? true : undefined),
-      10_000,
+      20_000,
       'the namespace to go',
     );
-  });
+    // A real server's namespace controller takes ~5 s, more than jest's default 5 s timeout.
+  }, 30_000);
 });

@@ -74,9 +74,7 @@ it('refuses a rule whose estimated cost exceeds the budget: label values without
 });
 
 it('refuses a default that fails its own schema', async () => {
-  const crd = widgetCrd();
-  crd.metadata.name = 'admissions.test.virtrigaud.io';
-  crd.spec.names = { plural: 'admissions', singular: 'admission', kind: 'Admission' };
+  const crd = widgetCrd('admission.test.virtrigaud.io');
   crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.color.default = 'pink';
   expect(await refusal(crd)).toEqual([
     `${SCHEMA}.properties[spec].properties[color].default: Unsupported value: "pink": supported values: "red", "green", "blue"`,
