@@ -3,6 +3,7 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -224,6 +225,45 @@ describe('create, get, list, update, delete', () => {
       'page-2',
       'page-3',
       'page-4',
+    ]);
+  });
+});
+
+describe('deliberate differences from a real server', () => {
+  // The dev kubelet runs pods as local processes on 127.0.0.1 (so `npm start` needs no root or
+  // network namespace), and their Services' EndpointSlices and Endpoints carry those loopback
+  // addresses. A real server refuses loopback addresses there; the devcluster accepts them.
+  it('accepts loopback addresses in EndpointSlices and Endpoints (a real server refuses them)', async () => {
+    const slice = cluster.kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
+      namespace,
+      body: {
+        metadata: { name: 'loopback' },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['127.0.0.1'] }],
+        ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+      },
+    });
+    const endpoints = core.createNamespacedEndpoints({
+      namespace,
+      body: {
+        metadata: { name: 'loopback' },
+        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 80 }] }],
+      },
+    });
+    if (cluster.isDevCluster) {
+      await slice;
+      await endpoints;
+      return;
+    }
+    const refused = [await failure(slice), await failure(endpoints)];
+    expect(refused.map((r) => r.code)).toEqual([422, 422]);
+    expect(refused.map((r) => r.status.message)).toEqual([
+      expect.stringContaining(
+        'endpoints[0].addresses[0]: Invalid value: "127.0.0.1": may not be in the loopback range',
+      ),
+      expect.stringContaining(
+        'subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range',
+      ),
     ]);
   });
 });
