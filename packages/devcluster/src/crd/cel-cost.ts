@@ -479,6 +479,15 @@ class Estimator {
         }
         break;
     }
+    if (target && fn === 'split') {
+      // Traversed once and copied once; the worst case splits between every character.
+      const size = this.sizeOf(target);
+      const cost = {
+        min: byFactor(size.min, 2 * STRING_TRAVERSAL_COST_FACTOR),
+        max: byFactor(size.max, 2 * STRING_TRAVERSAL_COST_FACTOR),
+      };
+      return done(plus(cost, argSum), { min: 0, max: size.max });
+    }
     if (target && TRAVERSING_FUNCTIONS.has(fn)) {
       const size = this.sizeOf(target);
       return done(
