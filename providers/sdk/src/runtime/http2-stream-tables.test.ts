@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { useStreamTablesForHttp2Sessions } from '../runtime/http2-stream-tables';
-import { StreamTable } from '../runtime/stream-table';
+import { useStreamTablesForHttp2Sessions } from './http2-stream-tables';
+import { StreamTable } from './stream-table';
 
 /** Node's private per-session streams collection, looked up the way the runtime does. */
 function sessionStreams(session: Http2Session): unknown {

@@ -1,4 +1,4 @@
-import { InFlightCalls, type InFlightLinks } from '../runtime/in-flight-calls';
+import { InFlightCalls, type InFlightLinks } from './in-flight-calls';
 
 class Call implements InFlightLinks<Call> {
   previousInFlight?: Call;

@@ -1,4 +1,4 @@
-import { StreamTable } from '../runtime/stream-table';
+import { StreamTable } from './stream-table';
 
 /** Client stream ids: consecutive odd numbers. */
 const clientIds = (count: number) => Array.from({ length: count }, (_, i) => 2 * i + 1);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRuntimeConfig } from '../config/runtime-config';
+import { loadRuntimeConfig } from './runtime-config';
 
 const SECRET = 'hunter2-not-for-logs';
 
