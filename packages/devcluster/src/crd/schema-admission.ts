@@ -16,7 +16,21 @@ import {
 import { celErrors, ruleCompileError } from './cel-rules';
 import { compileSchema, schemaErrors } from './openapi-validation';
 import type { Schema } from './schema';
+import { prune } from './structural';
 import { structuralErrors } from './structural-schema';
+
+/** A JSON value printed as Go's %#v prints the decoded value, as the real server quotes defaults. */
+function goSyntax(value: unknown): string {
+  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(', ')}}`;
+  if (isPlainObject(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${goSyntax(value[key])}`);
+    return `map[string]interface {}{${entries.join(', ')}}`;
+  }
+  if (value === null) return 'interface {}(nil)';
+  return JSON.stringify(value);
+}
 
 /** The rules costing 1 % of the CRD budget or more are named when the total is over it. */
 const NAMED_EXPENSIVE_RULES = 4;
@@ -99,19 +113,29 @@ function celRuleErrors(schema: Schema, path: string): StatusCause[] {
   return causes;
 }
 
-/** Each `default` must pass its own schema and then the CEL rules of its node and below. */
+/** A default must declare only known fields, pass its schema, then its node's CEL rules. */
+function ownDefaultErrors(schema: Schema, at: string): StatusCause[] {
+  if (prune(schema, structuredClone(schema.default), '', false).length) {
+    return [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${goSyntax(schema.default)}: must not have unknown fields`,
+        field: at,
+      },
+    ];
+  }
+  const invalid = schemaErrors(compileSchema(schema), schema.default).map((cause) => ({
+    ...cause,
+    field: cause.field ? `${at}.${cause.field}` : at,
+  }));
+  return invalid.length ? invalid : celErrors(schema, schema.default, undefined, false, at);
+}
+
+/** Every `default` in the schema, each checked by ownDefaultErrors. */
 function defaultErrors(schema: Schema, path: string, root: boolean): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (schema.default !== undefined && !root) {
-    const at = `${path}.default`;
-    const invalid = schemaErrors(compileSchema(schema), schema.default).map((cause) => ({
-      ...cause,
-      field: cause.field ? `${at}.${cause.field}` : at,
-    }));
-    causes.push(
-      ...(invalid.length ? invalid : celErrors(schema, schema.default, undefined, false, at)),
-    );
-  }
+  if (schema.default !== undefined && !root)
+    causes.push(...ownDefaultErrors(schema, `${path}.default`));
   for (const [key, child] of Object.entries(schema.properties ?? {}))
     if (!(root && key === 'metadata'))
       causes.push(...defaultErrors(child, `${path}.properties[${key}]`, false));
