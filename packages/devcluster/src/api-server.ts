@@ -13,7 +13,7 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { OpenApi } from './http/openapi';
 import { createRequestHandler, type PodLogs } from './http/server';
-import { WriteOrder, type EventOrder } from './http/write-order';
+import { eventOrderFromEnvironment, WriteOrder, type EventOrder } from './http/write-order';
 import { Kubelet, type KubeletOptions } from './kubelet/kubelet';
 import { loadSnapshot, Persister } from './store/persistence';
 import { Store } from './store/store';
@@ -25,7 +25,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /**
    * Whether a write's response goes out before its watch events (the default), or, with a seed,
-   * in an order drawn per write, as a real server may deliver either first.
+   * in an order drawn per write, as a real server may deliver either first. Without this option,
+   * DEVCLUSTER_EVENT_ORDER_SEED=<seed> in the environment turns the drawing on.
    */
   eventOrder?: EventOrder;
   /** Run Deployments' pods as local processes (off unless given; the CLI turns it on). */
@@ -87,7 +88,7 @@ export class ApiServer {
           bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
           defaultTimeoutSeconds: 1800,
         },
-        writeOrder: new WriteOrder(options.eventOrder),
+        writeOrder: new WriteOrder(options.eventOrder ?? eventOrderFromEnvironment()),
         address: () => this.url.replace('http://', ''),
         podLogs,
       }),

@@ -8,6 +8,20 @@
 /** `'response-first'`, or `{ seed }` to draw each write's order from a PRNG seeded so. */
 export type EventOrder = 'response-first' | { seed: number };
 
+/**
+ * The order DEVCLUSTER_EVENT_ORDER_SEED asks for, so any suite running a devcluster can draw
+ * the order without code changes; response first when it is unset.
+ */
+export function eventOrderFromEnvironment(env: NodeJS.ProcessEnv = process.env): EventOrder {
+  const seed = env.DEVCLUSTER_EVENT_ORDER_SEED;
+  if (seed === undefined || seed === '') return 'response-first';
+  if (!/^\d+$/.test(seed))
+    throw new Error(
+      `DEVCLUSTER_EVENT_ORDER_SEED must be a non-negative integer, got ${JSON.stringify(seed)}`,
+    );
+  return { seed: Number(seed) };
+}
+
 /** How long the second of the two waits, so the client has received the first. */
 const HOLD_MS = 5;
 

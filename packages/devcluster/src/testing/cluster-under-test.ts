@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startDevCluster, type DevClusterOptions } from '../cluster';
+import { eventOrderFromEnvironment } from '../http/write-order';
 
 export interface ClusterUnderTest {
   kc: KubeConfig;
@@ -69,7 +70,7 @@ export async function clusterUnderTest(options: DevClusterOptions = {}): Promise
   const cluster = externalKubeconfig
     ? undefined
     : await startDevCluster({
-        eventOrder: { seed: Number(process.env.DEVCLUSTER_EVENT_ORDER_SEED ?? 1) },
+        eventOrder: eventOrderFromEnvironment({ DEVCLUSTER_EVENT_ORDER_SEED: '1', ...process.env }),
         ...options,
       });
   const kubeconfigPath = externalKubeconfig ?? cluster!.kubeconfigPath;
