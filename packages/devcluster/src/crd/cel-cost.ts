@@ -143,6 +143,11 @@ const union = (a: Range, b: Range): Range => ({
   min: Math.min(a.min, b.min),
   max: Math.max(a.max, b.max),
 });
+const scaled = (r: Range, factor: number): Range => ({
+  min: byFactor(r.min, factor),
+  max: byFactor(r.max, factor),
+});
+const product = (a: Range, b: Range): Range => ({ min: mul(a.min, b.min), max: mul(a.max, b.max) });
 const ZERO: Range = { min: 0, max: 0 };
 const ONE: Range = { min: 1, max: 1 };
 const SELECT: Range = { min: SELECT_AND_IDENT_COST, max: SELECT_AND_IDENT_COST };
@@ -345,10 +350,10 @@ class Estimator {
         this.pop(c.accuVar);
         const count = this.sizeOf(range);
         const perIteration = plus(step.cost, condition.cost);
-        const cost = plus(plus(plus(range.cost, init.cost), result.cost), {
-          min: mul(count.min, perIteration.min),
-          max: mul(count.max, perIteration.max),
-        });
+        const cost = plus(
+          plus(plus(range.cost, init.cost), result.cost),
+          product(count, perIteration),
+        );
         return { cost, type: result.type };
       }
       default:
@@ -403,16 +408,7 @@ class Estimator {
         if (['string', 'bytes', 'list'].includes(kinds[0])) {
           const size = plus(this.sizeOf(args[0]), this.sizeOf(args[1]));
           if (kinds[0] === 'list') return done(plus(ONE, argSum), size);
-          return done(
-            plus(
-              {
-                min: byFactor(size.min, STRING_TRAVERSAL_COST_FACTOR),
-                max: byFactor(size.max, STRING_TRAVERSAL_COST_FACTOR),
-              },
-              argSum,
-            ),
-            size,
-          );
+          return done(plus(scaled(size, STRING_TRAVERSAL_COST_FACTOR), argSum), size);
         }
         break;
       case '_[_]': {
@@ -423,83 +419,34 @@ class Estimator {
       }
       case 'matches':
         if (target && args.length === 1) {
-          const text = plus(this.sizeOf(target), ONE);
-          const regex = this.sizeOf(args[0]);
-          return done(
-            plus(
-              {
-                min: mul(
-                  byFactor(text.min, STRING_TRAVERSAL_COST_FACTOR),
-                  byFactor(regex.min, REGEX_STRING_LENGTH_COST_FACTOR),
-                ),
-                max: mul(
-                  byFactor(text.max, STRING_TRAVERSAL_COST_FACTOR),
-                  byFactor(regex.max, REGEX_STRING_LENGTH_COST_FACTOR),
-                ),
-              },
-              argSum,
-            ),
-          );
+          const text = scaled(plus(this.sizeOf(target), ONE), STRING_TRAVERSAL_COST_FACTOR);
+          const regex = scaled(this.sizeOf(args[0]), REGEX_STRING_LENGTH_COST_FACTOR);
+          return done(plus(product(text, regex), argSum));
         }
         break;
       case 'contains':
         if (target && args.length === 1 && target.type?.kind === 'string') {
-          const text = this.sizeOf(target);
-          const sub = this.sizeOf(args[0]);
-          return done(
-            plus(
-              {
-                min: mul(
-                  byFactor(text.min, STRING_TRAVERSAL_COST_FACTOR),
-                  byFactor(sub.min, STRING_TRAVERSAL_COST_FACTOR),
-                ),
-                max: mul(
-                  byFactor(text.max, STRING_TRAVERSAL_COST_FACTOR),
-                  byFactor(sub.max, STRING_TRAVERSAL_COST_FACTOR),
-                ),
-              },
-              argSum,
-            ),
-          );
+          const text = scaled(this.sizeOf(target), STRING_TRAVERSAL_COST_FACTOR);
+          const sub = scaled(this.sizeOf(args[0]), STRING_TRAVERSAL_COST_FACTOR);
+          return done(plus(product(text, sub), argSum));
         }
         break;
       case 'startsWith':
       case 'endsWith':
         if (target && args.length === 1) {
-          const prefix = this.sizeOf(args[0]);
-          return done(
-            plus(
-              {
-                min: byFactor(prefix.min, STRING_TRAVERSAL_COST_FACTOR),
-                max: byFactor(prefix.max, STRING_TRAVERSAL_COST_FACTOR),
-              },
-              argSum,
-            ),
-          );
+          return done(plus(scaled(this.sizeOf(args[0]), STRING_TRAVERSAL_COST_FACTOR), argSum));
         }
         break;
     }
     if (target && fn === 'split') {
       // Traversed once and copied once; the worst case splits between every character.
       const size = this.sizeOf(target);
-      const cost = {
-        min: byFactor(size.min, 2 * STRING_TRAVERSAL_COST_FACTOR),
-        max: byFactor(size.max, 2 * STRING_TRAVERSAL_COST_FACTOR),
-      };
+      const cost = scaled(size, 2 * STRING_TRAVERSAL_COST_FACTOR);
       return done(plus(cost, argSum), { min: 0, max: size.max });
     }
     if (target && TRAVERSING_FUNCTIONS.has(fn)) {
       const size = this.sizeOf(target);
-      return done(
-        plus(
-          {
-            min: byFactor(size.min, STRING_TRAVERSAL_COST_FACTOR),
-            max: byFactor(size.max, STRING_TRAVERSAL_COST_FACTOR),
-          },
-          argSum,
-        ),
-        fn === 'split' ? undefined : size,
-      );
+      return done(plus(scaled(size, STRING_TRAVERSAL_COST_FACTOR), argSum), size);
     }
     if (COMPARISONS.has(fn) && ['string', 'bytes'].includes(kinds[0]))
       return done(plus(this.traversal(args), argSum));
@@ -509,10 +456,7 @@ class Estimator {
   /** Comparing two values costs a traversal of the shorter one. */
   private traversal(args: Node[]): Range {
     const smallestMax = Math.min(this.sizeOf(args[0]).max, this.sizeOf(args[1]).max);
-    return {
-      min: byFactor(smallestMax > 0 ? 1 : 0, STRING_TRAVERSAL_COST_FACTOR),
-      max: byFactor(smallestMax, STRING_TRAVERSAL_COST_FACTOR),
-    };
+    return scaled({ min: smallestMax > 0 ? 1 : 0, max: smallestMax }, STRING_TRAVERSAL_COST_FACTOR);
   }
 
   private resultType(fn: string, target: Node | undefined, args: Node[]): DeclType {

@@ -4,6 +4,7 @@
 // the same turn of the event loop); with a seed it draws the order per write from a seeded
 // PRNG, holding back either the response or the events, so that code assuming one order fails
 // here too, reproducibly.
+import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 
 /** `'response-first'`, or `{ seed }` to draw each write's order from a PRNG seeded so. */
 export type EventOrder = 'response-first' | { seed: number };
@@ -30,29 +31,20 @@ interface Batch {
   sends: (() => void)[];
 }
 
-/** mulberry32: a small, well-distributed 32-bit PRNG; reproducible from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hold = () => new Promise((resolve) => setTimeout(resolve, HOLD_MS));
 
 export class WriteOrder {
-  private readonly random?: () => number;
+  /** Draws 0 (events first) or 1 (response first) per write; absent: always response first. */
+  private readonly draw?: () => number;
   /** The batch collecting the events of the write being committed right now. */
   private current?: Batch;
   /** Event batches in commit order; a batch held back holds back every later one. */
   private readonly queue: Batch[] = [];
 
   constructor(order: EventOrder = 'response-first') {
-    if (order !== 'response-first') this.random = mulberry32(order.seed);
+    if (order === 'response-first') return;
+    const generator = xoroshiro128plus(order.seed);
+    this.draw = () => unsafeUniformIntDistribution(0, 1, generator);
   }
 
   /** Every watch sends its live events through here, so they keep the commit order. */
@@ -64,7 +56,7 @@ export class WriteOrder {
 
   /** Commits a write and sends its response, before or after its watch events. */
   async write<T>(commit: () => T, respond: (result: T) => void): Promise<void> {
-    if (!this.random) return respond(commit());
+    if (!this.draw) return respond(commit());
     const batch: Batch = { ready: false, sends: [] };
     this.current = batch;
     this.queue.push(batch);
@@ -77,7 +69,7 @@ export class WriteOrder {
     } finally {
       this.current = undefined;
     }
-    if (this.random() < 0.5) {
+    if (this.draw() === 0) {
       this.release(batch);
       if (batch.sends.length) await hold();
       respond(result);
