@@ -5,22 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { ContainerProcess } from './container-process';
 import { eventually } from '../testing/cluster-under-test';
+import { isRunning } from '../testing/process-alive';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'spawns-child.js');
 
-/** Running: it exists and is not a zombie waiting for whoever adopted it to reap it. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** A SIGKILLed process disappears once the kernel has torn it down; that is not instant. */
 const dies = (pid: number) =>
-  eventually(() => (isAlive(pid) ? undefined : true), 5_000, `process ${pid} to die`);
+  eventually(() => (isRunning(pid) ? undefined : true), 5_000, `process ${pid} to die`);
 
 describe('container process group', () => {
   let dir: string;
@@ -60,10 +51,10 @@ describe('container process group', () => {
   it('stops the main process and the child that ignores SIGTERM', async () => {
     const { container, pids } = start('Always');
     const { parent, child } = await pids();
-    expect(isAlive(parent) && isAlive(child)).toBe(true);
+    expect(isRunning(parent) && isRunning(child)).toBe(true);
     await container.stop(5_000);
     expect(container.state.terminated).toBeDefined();
-    expect(isAlive(parent)).toBe(false);
+    expect(isRunning(parent)).toBe(false);
     await dies(child);
   });
 
