@@ -6,7 +6,6 @@
 //   sudo unshare -n sh -c 'ip link set lo up && VIRTRIGAUD_POD_CIDR=198.18.0.0/16 npx jest real-node-agent'
 // Otherwise it is reported as not run (an error with CI=true).
 import { execFile } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api, DiscoveryV1Api, type V1Deployment } from '@kubernetes/client-node';
@@ -17,6 +16,7 @@ import {
   type RealControlPlane,
 } from '@virtrigaud/envtest';
 import { Kubelet } from '../src/kubelet/kubelet';
+import { notOwnNetworkNamespace } from '../src/kubelet/pod-cidr';
 import { eventually } from '../src/testing/cluster-under-test';
 import { isRunning } from '../src/testing/process-alive';
 
@@ -31,11 +31,7 @@ const namespace = 'default';
 function missingNetwork(): string | undefined {
   if (!POD_CIDR)
     return 'VIRTRIGAUD_POD_CIDR is not set (run as root inside `unshare -n` with VIRTRIGAUD_POD_CIDR=198.18.0.0/16)';
-  // A fresh `unshare -n` namespace has nothing but lo; the machine's own has real interfaces.
-  const interfaces = Object.keys(os.networkInterfaces());
-  if (interfaces.some((name) => name !== 'lo'))
-    return `not inside a network namespace of its own (unshare -n): interfaces ${interfaces.join(', ')}`;
-  return undefined;
+  return notOwnNetworkNamespace();
 }
 
 const loopbackAddresses = async () =>

@@ -1,11 +1,18 @@
 // Pod CIDRs: what the kubelet accepts, and which addresses are the node's and the pods'. (Adding
 // addresses to `lo` is covered by tests/real-node-agent.test.ts, inside a network namespace.)
-import { parseCidr, PodCidrNetwork } from './pod-cidr';
+import { notOwnNetworkNamespace, parseCidr, PodCidrNetwork } from './pod-cidr';
 
 describe('pod CIDR', () => {
-  it('reserves the first host address for the node', () => {
-    expect(new PodCidrNetwork('198.18.0.0/16').hostIP).toBe('198.18.0.1');
-    expect(new PodCidrNetwork('10.1.2.8/29').hostIP).toBe('10.1.2.9');
+  it("refuses the machine's own network namespace; in one of its own, the node gets the first address", () => {
+    const refused = notOwnNetworkNamespace();
+    if (refused) {
+      expect(() => new PodCidrNetwork('198.18.0.0/16')).toThrow(
+        `podCIDR: refusing to add pod addresses to lo: ${refused}`,
+      );
+    } else {
+      expect(new PodCidrNetwork('198.18.0.0/16').hostIP).toBe('198.18.0.1');
+      expect(new PodCidrNetwork('10.1.2.8/29').hostIP).toBe('10.1.2.9');
+    }
   });
 
   it.each([

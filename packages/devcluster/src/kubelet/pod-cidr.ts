@@ -5,6 +5,7 @@
 // namespace of its own (`unshare -n`), never on the machine's own interfaces. The CIDR's first
 // host address is the node's; pods get the ones after it.
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import type { PodAddress, PodNetwork } from './pod-network';
 
@@ -39,6 +40,17 @@ export function parseCidr(cidr: string, field = 'podCIDR'): { first: number; las
   return { first: network + 1, last: network + size - 2 };
 }
 
+/**
+ * Why this process must not put pod addresses on `lo`, if it must not: a fresh `unshare -n`
+ * namespace has nothing but `lo`, the machine's own namespace has real interfaces.
+ */
+export function notOwnNetworkNamespace(): string | undefined {
+  const others = Object.keys(os.networkInterfaces()).filter((name) => name !== 'lo');
+  return others.length
+    ? `not inside a network namespace of its own (unshare -n): it has ${others.join(', ')} besides lo`
+    : undefined;
+}
+
 export class PodCidrNetwork implements PodNetwork {
   readonly hostIP: string;
   private readonly first: number;
@@ -52,6 +64,8 @@ export class PodCidrNetwork implements PodNetwork {
     private readonly device = 'lo',
   ) {
     const { first, last } = parseCidr(cidr);
+    const refused = notOwnNetworkNamespace();
+    if (refused) throw new Error(`podCIDR: refusing to add pod addresses to ${device}: ${refused}`);
     this.hostIP = toAddress(first);
     this.first = first + 1;
     this.last = last;
