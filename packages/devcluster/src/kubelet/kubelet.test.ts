@@ -4,6 +4,7 @@
 import path from 'node:path';
 import {
   AppsV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
@@ -140,6 +141,12 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       expect(pod.status).toMatchObject({ phase: 'Running', podIP: '127.0.0.1' });
       expect(pod.spec?.nodeName).toBe('devcluster');
     }
+    // The node keeps its Lease, as a real kubelet does.
+    const lease = await cluster.kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'devcluster', namespace: 'kube-node-lease' });
+    expect(lease.spec?.holderIdentity).toBe('devcluster');
+    expect(lease.spec?.renewTime).toBeDefined();
   });
 
   it('publishes a loopback address for the Service that reaches ready pods, with env, secrets, config and rewritten ports', async () => {
