@@ -16,6 +16,7 @@ import {
   externalKubeconfig,
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
+import { isRunning } from '../testing/process-alive';
 
 jest.setTimeout(30_000);
 
@@ -243,15 +244,6 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       20_000,
       'the pods to go',
     );
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
