@@ -6,22 +6,40 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AppsV1Api, CoreV1Api, VersionApi } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  VersionApi,
+  Watch,
+  type V1Pod,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
 import { startRealControlPlane, type RealControlPlane } from './control-plane';
 import { describeOnRealControlPlane } from './not-run';
 import { KUBE_VERSION } from './binaries';
 
 const run = promisify(execFile);
-/** How often a test re-reads objects the controllers create (no watch is worth it here). */
-const POLL_MS = 100;
-
-async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+/** The first object at `path` that `matches`, as a watch (which starts with a listing) sees it. */
+async function firstWatched<T>(
+  plane: RealControlPlane,
+  path: string,
+  labelSelector: string,
+  matches: (object: T) => boolean,
+): Promise<T> {
+  let abort: AbortController | undefined;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      void new Watch(plane.kc)
+        .watch(
+          path,
+          { labelSelector },
+          (_, object: T) => matches(object) && resolve(object),
+          (error: unknown) => reject(new Error(`watch of ${path} ended: ${String(error)}`)),
+        )
+        .then((controller) => (abort = controller), reject);
+    });
+  } finally {
+    abort?.abort();
   }
 }
 
@@ -87,20 +105,22 @@ describeOnRealControlPlane('startRealControlPlane', () => {
     await apps.createNamespacedDeployment({ namespace, body: deployment('good', true) });
     await apps.createNamespacedDeployment({ namespace, body: deployment('bad', false) });
 
-    const pods = await until('the compliant Deployment to get a Pod', async () => {
-      const list = await core.listNamespacedPod({ namespace, labelSelector: 'app=good' });
-      return list.items.length > 0 ? list.items : undefined;
-    });
-    expect(pods[0].spec?.serviceAccountName).toBe('default');
-    const refusal = await until(
-      'the unhardened ReplicaSet to report its Pods refused',
-      async () => {
-        const sets = await apps.listNamespacedReplicaSet({ namespace, labelSelector: 'app=bad' });
-        const failure = sets.items[0]?.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
-        return failure?.message;
-      },
+    const pod = await firstWatched<V1Pod>(
+      plane,
+      `/api/v1/namespaces/${namespace}/pods`,
+      'app=good',
+      () => true,
     );
-    expect(refusal).toContain('violates PodSecurity "restricted');
+    expect(pod.spec?.serviceAccountName).toBe('default');
+    const failure = (set: V1ReplicaSet) =>
+      set.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
+    const refused = await firstWatched<V1ReplicaSet>(
+      plane,
+      `/apis/apps/v1/namespaces/${namespace}/replicasets`,
+      'app=bad',
+      (set) => failure(set) !== undefined,
+    );
+    expect(failure(refused)?.message).toContain('violates PodSecurity "restricted');
   });
 
   it('stops every process and removes its files', async () => {
