@@ -22,10 +22,11 @@ echo "[test] lint" >&2
 npx eslint --max-warnings=0 .
 npx prettier --check . --log-level warn
 
-# The suites that must pass on both servers.
+# The suites that must pass on both servers (and the node agent's, which needs the real one).
 REAL_SERVER_SUITES=(
   packages/api/src/crd-admission.test.ts
   operator/tests/install.test.ts
+  packages/devcluster/tests/real-node-agent.test.ts
 )
 passes="${VIRTRIGAUD_TEST_SERVER:-devcluster real}"
 
