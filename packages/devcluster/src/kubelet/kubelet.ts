@@ -40,7 +40,7 @@ export interface KubeletOptions {
   rootDir?: string;
   /** Mount path -> env var with its local directory (defaults: VIRTRIGAUD_CREDENTIALS_DIR, VIRTRIGAUD_TLS_DIR, VIRTRIGAUD_CONFIG_DIR). */
   mountEnv?: Record<string, string>;
-  /** Probe periods and initial delays are capped to this (dev speed; default 1000 ms). */
+  /** Probe periods and readiness initial delays are capped to this (dev speed; default 1000 ms). */
   maxProbePeriodMs?: number;
   restartBackoffMs?: number;
   maxRestartBackoffMs?: number;

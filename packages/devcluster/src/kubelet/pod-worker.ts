@@ -147,10 +147,15 @@ export class PodWorker {
     if (container.process?.running && !this.stopped) {
       const { readinessProbe, livenessProbe } = container.spec;
       if (!readinessProbe) container.ready = true;
-      else this.probeLoop(container, readinessProbe, env, (ok) => this.setReady(container, ok));
+      else
+        this.probeLoop(container, readinessProbe, env, 'capped', (ok) =>
+          this.setReady(container, ok),
+        );
       if (livenessProbe) {
         let failures = 0;
-        this.probeLoop(container, livenessProbe, env, (ok) => {
+        // Its initial delay is what a slow starter (a provider on a loaded machine) needs before
+        // it can answer; capped, liveness would kill it in a loop before it ever served.
+        this.probeLoop(container, livenessProbe, env, 'as-declared', (ok) => {
           failures = ok ? 0 : failures + 1;
           if (failures >= (livenessProbe.failureThreshold ?? 3)) container.process?.kill();
         });
@@ -169,10 +174,12 @@ export class PodWorker {
     container: Container,
     probe: any,
     env: Record<string, string>,
+    initialDelay: 'capped' | 'as-declared',
     report: (ok: boolean) => void,
   ): void {
     const cap = this.settings.maxProbePeriodMs;
     const period = Math.min((probe.periodSeconds ?? 10) * 1000, cap);
+    const declaredDelay = (probe.initialDelaySeconds ?? 0) * 1000;
     const run = async () => {
       const ok = await runProbe(probe, {
         host: this.address!.podIP,
@@ -183,7 +190,9 @@ export class PodWorker {
       report(ok);
       container.timers.push(setTimeout(run, period));
     };
-    container.timers.push(setTimeout(run, Math.min((probe.initialDelaySeconds ?? 0) * 1000, cap)));
+    container.timers.push(
+      setTimeout(run, initialDelay === 'capped' ? Math.min(declaredDelay, cap) : declaredDelay),
+    );
   }
 
   async stop(graceMs: number): Promise<void> {
