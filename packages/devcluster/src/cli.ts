@@ -54,7 +54,8 @@ function stopOnSignals(stop: () => Promise<void>): void {
 }
 
 function usage(help: boolean): never {
-  process.stderr.write(USAGE);
+  // Asked for, the usage is the output; otherwise it explains an error.
+  (help ? process.stdout : process.stderr).write(USAGE);
   process.exit(help ? 0 : 2);
 }
 

@@ -17,7 +17,7 @@ import {
   type RealControlPlane,
 } from '@virtrigaud/envtest';
 import { Kubelet } from '../src/kubelet/kubelet';
-import { eventually } from '../src/testing/cluster-under-test';
+import { eventually } from '@virtrigaud/testing';
 import { isRunning } from '../src/testing/process-alive';
 
 jest.setTimeout(120_000);
@@ -119,13 +119,13 @@ if (missing) {
       });
       await apps.createNamespacedDeployment({ namespace, body: deployment() });
       await eventually(
+        'the Deployment to be ready',
         async () =>
           (await apps.readNamespacedDeployment({ name: 'web', namespace })).status
             ?.readyReplicas === 2
             ? true
             : undefined,
-        60_000,
-        'the Deployment to be ready',
+        { timeoutMs: 60_000 },
       );
       const pods = (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items;
       const podIPs = pods.map((p) => p.status!.podIP!);
@@ -153,6 +153,7 @@ if (missing) {
       });
 
       const endpoints = await eventually(
+        'the EndpointSlice to list both pods as ready',
         async () => {
           const slices = await plane.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
             namespace,
@@ -165,20 +166,19 @@ if (missing) {
           );
           return ready.length === 2 ? ready : undefined;
         },
-        30_000,
-        'the EndpointSlice to list both pods as ready',
+        { timeoutMs: 30_000 },
       );
       expect(endpoints.map((e) => e.address).sort()).toEqual([...podIPs].sort());
       expect(endpoints.every((e) => e.port === 8080)).toBe(true);
 
       await apps.deleteNamespacedDeployment({ name: 'web', namespace });
       await eventually(
+        'the pods to go',
         async () =>
           (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items.length === 0
             ? true
             : undefined,
-        60_000,
-        'the pods to go',
+        { timeoutMs: 60_000 },
       );
       for (const { pid } of answers) expect(isRunning(pid)).toBe(false);
       const addresses = await loopbackAddresses();

@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ContainerProcess } from './container-process';
-import { eventually } from '../testing/cluster-under-test';
+import { eventually } from '@virtrigaud/testing';
 import { isRunning } from '../testing/process-alive';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'spawns-child.js');
 
 /** A SIGKILLed process disappears once the kernel has torn it down; that is not instant. */
 const dies = (pid: number) =>
-  eventually(() => (isRunning(pid) ? undefined : true), 5_000, `process ${pid} to die`);
+  eventually(`process ${pid} to die`, () => (isRunning(pid) ? undefined : true), {
+    timeoutMs: 5_000,
+  });
 
 describe('container process group', () => {
   let dir: string;
@@ -41,7 +43,7 @@ describe('container process group', () => {
     return {
       container,
       pids: () =>
-        eventually(() => {
+        eventually('the fixture to report its processes', () => {
           const line = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim() : '';
           return line ? (JSON.parse(line) as { parent: number; child: number }) : undefined;
         }),
@@ -62,7 +64,7 @@ describe('container process group', () => {
     const { container, pids } = start('Never');
     const { parent, child } = await pids();
     process.kill(parent, 'SIGKILL');
-    await eventually(() => (container.state.terminated ? true : undefined));
+    await eventually('the container to terminate', () => container.state.terminated);
     expect(container.state.terminated?.exitCode).toBe(137);
     await dies(child);
   });
