@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { KINDS, GROUP } from '@virtrigaud/api';
 import { startTestServer, testServerKind, type TestServer } from '@virtrigaud/envtest';
-import { eventually } from './support/cluster';
+import { eventually } from '@virtrigaud/testing';
 
 const run = promisify(execFile);
 const CONFIG_DIR = path.join(__dirname, '..', 'config');
