@@ -32,7 +32,7 @@ type Step = (request: AdmittedRequest, req: IncomingMessage) => void;
 function supportsSubresource(type: ResourceType, subresource: string): boolean {
   if (subresource === 'status') return type.statusSubresource;
   if (subresource === 'scale') return type.scale !== undefined;
-  if (subresource === 'log') return type.storageKey === '/pods';
+  if (subresource === 'log' || subresource === 'binding') return type.storageKey === '/pods';
   if (subresource === 'finalize') return type.storageKey === '/namespaces';
   return false;
 }

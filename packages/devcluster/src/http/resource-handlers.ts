@@ -14,6 +14,7 @@ import { apiVersionOf, type ResourceType } from '../api/resource-type';
 import { isPlainObject } from '../api/types';
 import { applyPatch, parseApplyBody, PATCH_CONTENT_TYPES } from '../patch/apply-patch';
 import { writeOptions, type AdmittedRequest } from './admission';
+import { bindPod } from './binding';
 import { parseJson, readBody } from './body';
 import { metadataList, partialMetadata, representationOf, table } from './representation';
 import type { ServerContext } from './server';
@@ -39,11 +40,13 @@ export type Verb =
   | 'patch'
   | 'delete'
   | 'log'
-  | 'scale';
+  | 'scale'
+  | 'binding';
 
 /** The verb a request asks for, as Kubernetes' authorizer would name it. */
 export function verbOf({ method, route, query }: AdmittedRequest): Verb | undefined {
   if (route.subresource === 'log' || route.subresource === 'scale') return route.subresource;
+  if (route.subresource === 'binding') return method === 'POST' ? 'binding' : undefined;
   if (route.name === undefined) {
     if (method === 'GET')
       return query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
@@ -324,7 +327,18 @@ const scale: Handler = async (exchange) => {
   );
 };
 
+/** pods/binding: a scheduler (here the node agent) assigns a pod to a node. */
+const binding: Handler = async ({ context, req, type, route, query, send }) => {
+  const options = writeOptions(query);
+  const body = parseJson(await readBody(req));
+  await context.writeOrder.write(
+    () => bindPod(context.objects, type, route.namespace, route.name!, body, options),
+    (bound) => send(201, bound),
+  );
+};
+
 export const HANDLERS: Record<Verb, Handler> = {
+  binding,
   list,
   watch,
   create,
