@@ -624,7 +624,11 @@ function pendingReboot(vm: VM, status: Status): string | undefined {
 }
 
 function gracefulTimeout(vm: VM): number {
-  return durationSeconds(vm.spec.lifecycle?.gracefulShutdownTimeout, 60);
+  return durationSeconds(
+    'spec.lifecycle.gracefulShutdownTimeout',
+    vm.spec.lifecycle?.gracefulShutdownTimeout,
+    60,
+  );
 }
 
 /** The Power call for `op` on the hypervisor VM `id`, with the VM's shutdown timeout and host. */

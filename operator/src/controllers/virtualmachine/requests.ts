@@ -3,7 +3,7 @@
 // ipAddress?, attachment}], disks_json = spec.disks, placement_json = spec.placement over the
 // Provider's defaults, desired_json = {class, disks}. Always JSON.stringify, never concatenation.
 import { createHash } from 'node:crypto';
-import type { VirtualMachine } from '@virtrigaud/api';
+import { parseDuration, type VirtualMachine } from '@virtrigaud/api';
 import type { CreateRequest, ObjectIdentity } from '@virtrigaud/proto';
 import type { ResolvedVM } from './resolve';
 
@@ -47,14 +47,12 @@ export function hardwareHash(vm: VirtualMachine, resolved: ResolvedVM): string {
   return createHash('sha256').update(desiredJson(vm, resolved)).digest('hex').slice(0, 16);
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** Go-style duration ("90s", "1m30s") in whole seconds. */
-export function durationSeconds(duration: string | undefined, fallback: number): number {
+/** A duration field of the spec (the CRD checked its form) in whole seconds, at least 1. */
+export function durationSeconds(
+  field: string,
+  duration: string | undefined,
+  fallback: number,
+): number {
   if (!duration) return fallback;
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9.]+)(ms|s|m|h)/g)) {
-    total += Number(amount) * DURATION_UNITS[unit];
-  }
-  return Math.max(1, Math.round(total));
+  return Math.max(1, Math.round(parseDuration(duration, field) / 1000));
 }
