@@ -7,7 +7,7 @@ import type { ProviderCall, ProviderGateway } from '../grpc/provider-gateway';
 import type { Informer } from '../kube/informer';
 import type { KubeObject } from '../kube/types';
 import { isConditionTrue } from '../runtime/conditions';
-import type { ReconcileResult } from '../runtime/controller';
+import { TerminalError, type ReconcileResult } from '../runtime/controller';
 import type { ProviderEndpoints } from './provider/endpoint';
 import type { ReadyCondition } from './report';
 import type { VM } from './virtualmachine/reconciler';
@@ -59,18 +59,16 @@ function blocked(reason: string, message: string): { ok: false; blocked: ReadyCo
 /**
  * What a reconcile of such a controller returns when a provider call threw: an open circuit is
  * retried once it may close; a permanent rejection goes to `reportRejected` (as the Ready
- * condition) and is retried after `permanentErrorRetryMs`; anything else is rethrown for the
- * controller's backoff.
+ * condition) and ends as a TerminalError; anything else is rethrown for the controller's backoff.
  */
 export async function afterProviderError(
   err: unknown,
-  permanentErrorRetryMs: number,
   reportRejected: (rejected: ReadyCondition) => Promise<unknown>,
 ): Promise<ReconcileResult> {
   if (err instanceof CircuitOpenError) return { requeueAfterMs: err.retryAfterMs };
   if (isProviderCallError(err) && err.isPermanent) {
     await reportRejected({ status: 'False', reason: 'ProviderRejected', message: err.message });
-    return { requeueAfterMs: permanentErrorRetryMs };
+    throw new TerminalError(err.message, { cause: err });
   }
   throw err;
 }

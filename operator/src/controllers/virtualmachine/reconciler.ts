@@ -20,7 +20,12 @@ import type { KubeObject, ObjectKey } from '../../kube/types';
 import { CircuitOpenError } from '../../grpc/circuit-breaker';
 import { isProviderCallError, type ProviderCallError } from '../../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../../grpc/provider-gateway';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import {
+  TerminalError,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+} from '../../runtime/controller';
 import { isConditionTrue, setCondition } from '../../runtime/conditions';
 import type { WriteExpectations } from '../../runtime/expectations';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
@@ -47,8 +52,6 @@ export interface VMReconcilerDeps {
   resyncPeriodMs: number;
   taskPollBaseMs: number;
   taskPollMaxMs: number;
-  /** Retry interval after an error the user must fix (permanent gRPC codes, failed tasks). */
-  permanentErrorRetryMs: number;
 }
 
 const READY = 'Ready';
@@ -104,7 +107,8 @@ export class VirtualMachineReconciler implements Reconciler {
         },
         'Warning',
       );
-      return resolution.recheck ? { requeueAfterMs: this.deps.permanentErrorRetryMs } : undefined;
+      if (resolution.recheck) throw new TerminalError(resolution.message);
+      return;
     }
     const resolved = resolution.value;
     const provider = resolved.provider;
@@ -428,7 +432,7 @@ export class VirtualMachineReconciler implements Reconciler {
       { status: 'False', reason: 'TaskFailed', message: `the provider task failed: ${error}` },
       'Warning',
     );
-    return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+    throw new TerminalError(`the provider task failed: ${error}`);
   }
 
   private async finalize(vm: VM, ctx: ReconcileContext): Promise<ReconcileResult | void> {
@@ -545,7 +549,7 @@ export class VirtualMachineReconciler implements Reconciler {
         permanentCondition(err),
         'Warning',
       );
-      return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+      throw new TerminalError(err.message, { cause: err });
     }
     throw err;
   }
