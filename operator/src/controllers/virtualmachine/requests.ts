@@ -4,8 +4,11 @@
 // Provider's defaults, desired_json = {class, disks}. Always JSON.stringify, never concatenation.
 import { createHash } from 'node:crypto';
 import { parseDuration, type VirtualMachine } from '@virtrigaud/api';
-import type { CreateRequest, ObjectIdentity } from '@virtrigaud/proto';
+import type { CreateRequest, ObjectIdentity, PowerOp, PowerRequest } from '@virtrigaud/proto';
 import type { ResolvedVM } from './resolve';
+
+/** How long a graceful shutdown may take when spec.lifecycle.gracefulShutdownTimeout is unset. */
+const DEFAULT_GRACEFUL_TIMEOUT_SECONDS = 60;
 
 export function owner(vm: VirtualMachine): ObjectIdentity {
   return { uid: vm.metadata.uid!, namespace: vm.metadata.namespace!, name: vm.metadata.name! };
@@ -47,12 +50,19 @@ export function hardwareHash(vm: VirtualMachine, resolved: ResolvedVM): string {
   return createHash('sha256').update(desiredJson(vm, resolved)).digest('hex').slice(0, 16);
 }
 
-/** A duration field of the spec (the CRD checked its form) in whole seconds, at least 1. */
-export function durationSeconds(
-  field: string,
-  duration: string | undefined,
-  fallback: number,
-): number {
-  if (!duration) return fallback;
-  return Math.max(1, Math.round(parseDuration(duration, field) / 1000));
+/** The Power call for `op` on the hypervisor VM `id`, with the VM's shutdown timeout and host. */
+export function powerRequest(vm: VirtualMachine, id: string, op: PowerOp): PowerRequest {
+  const timeout = vm.spec.lifecycle?.gracefulShutdownTimeout;
+  return {
+    id,
+    op,
+    gracefulTimeoutSeconds: timeout
+      ? Math.max(
+          1,
+          Math.round(parseDuration(timeout, 'spec.lifecycle.gracefulShutdownTimeout') / 1000),
+        )
+      : DEFAULT_GRACEFUL_TIMEOUT_SECONDS,
+    targetHostId: vm.spec.placement?.host ?? '',
+    owner: owner(vm),
+  };
 }
