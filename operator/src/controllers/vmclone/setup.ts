@@ -1,28 +1,23 @@
 // VMClone controller wiring: a clone is reconciled when it changes and when its source VM changes.
-import type { Provider, VMClass, VMClone, VMSnapshot } from '@virtrigaud/api';
+import type { VMClass, VMClone, VMSnapshot } from '@virtrigaud/api';
 import { Resources } from '../../kube/resources';
 import type { KubeObject } from '../../kube/types';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
 import { ownWriteExpectations } from '../own-write-expectations';
-import type { VM } from '../virtualmachine/reconciler';
+import { vmProviderDeps } from '../vm-provider';
 import { referrersOfVM } from '../vm-referrers';
 import { VMCloneReconciler } from './reconciler';
 
 export function setup(manager: Manager): Controller {
   const clones = manager.informer<VMClone & KubeObject>(Resources.VMClone);
-  const vms = manager.informer<VM>(Resources.VirtualMachine);
+  const deps = vmProviderDeps(manager);
   return manager
     .controller(
       'vmclone',
       manager.options.concurrency.clone,
       new VMCloneReconciler({
-        client: manager.client,
-        recorder: manager.recorder,
-        vms,
-        providers: manager.informer<Provider & KubeObject>(Resources.Provider),
-        endpoints: manager.endpoints,
-        gateway: manager.gateway,
+        ...deps,
         clones,
         expectations: ownWriteExpectations(clones),
         snapshots: manager.informer<VMSnapshot & KubeObject>(Resources.VMSnapshot),
@@ -32,7 +27,7 @@ export function setup(manager: Manager): Controller {
     )
     .watchesOwn(clones)
     .watches(
-      vms,
+      deps.vms,
       referrersOfVM(clones, (c) => c.spec.sourceRef.name),
     );
 }

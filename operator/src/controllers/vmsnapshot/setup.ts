@@ -1,29 +1,24 @@
 // VMSnapshot controller wiring: a snapshot is reconciled when it changes and when the VM it names
 // changes (a VM that gets its hypervisor id unblocks a waiting snapshot).
-import type { Provider, VMSnapshot } from '@virtrigaud/api';
+import type { VMSnapshot } from '@virtrigaud/api';
 import { Resources } from '../../kube/resources';
 import type { KubeObject } from '../../kube/types';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
 import { ownWriteExpectations } from '../own-write-expectations';
-import type { VM } from '../virtualmachine/reconciler';
+import { vmProviderDeps } from '../vm-provider';
 import { referrersOfVM } from '../vm-referrers';
 import { VMSnapshotReconciler } from './reconciler';
 
 export function setup(manager: Manager): Controller {
   const snapshots = manager.informer<VMSnapshot & KubeObject>(Resources.VMSnapshot);
-  const vms = manager.informer<VM>(Resources.VirtualMachine);
+  const deps = vmProviderDeps(manager);
   return manager
     .controller(
       'vmsnapshot',
       manager.options.concurrency.snapshot,
       new VMSnapshotReconciler({
-        client: manager.client,
-        recorder: manager.recorder,
-        vms,
-        providers: manager.informer<Provider & KubeObject>(Resources.Provider),
-        endpoints: manager.endpoints,
-        gateway: manager.gateway,
+        ...deps,
         snapshots,
         expectations: ownWriteExpectations(snapshots),
         taskPollMs: 500,
@@ -31,7 +26,7 @@ export function setup(manager: Manager): Controller {
     )
     .watchesOwn(snapshots)
     .watches(
-      vms,
+      deps.vms,
       referrersOfVM(snapshots, (s) => s.spec.vmRef.name),
     );
 }
