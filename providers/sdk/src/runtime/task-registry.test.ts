@@ -1,4 +1,4 @@
-import { TaskRegistry } from '../runtime/task-registry';
+import { TaskRegistry } from './task-registry';
 
 /** Work that finishes when the test says so. */
 function controlled() {
