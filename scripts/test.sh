@@ -23,11 +23,11 @@ echo "[test] lint" >&2
 npx eslint --max-warnings=0 .
 npx prettier --check . --log-level warn
 
-# The suites that must pass on both servers (and the node agent's, which needs the real one).
+# The suites that must pass on both servers.
 REAL_SERVER_SUITES=(
   packages/api/src/crd-admission.test.ts
   operator/tests/install.test.ts
-  packages/devcluster/tests/real-node-agent.test.ts
+  operator/tests/vm-power-status.test.ts
 )
 # The suites about the real server itself, or needing the network namespace.
 REAL_SERVER_ONLY_SUITES=(
