@@ -5,8 +5,8 @@
 // It belongs to scripts/test.sh's real-server pass, which runs it (as root) in a network namespace
 // of its own with the real control-plane binaries:
 //   VIRTRIGAUD_TEST_SERVER=real bash scripts/in-netns.sh npx jest --runTestsByPath <this file>
-// The devcluster pass lists it as a todo; a real pass that lacks the namespace or the binaries
-// reports it as not run (an error with CI=true).
+// Run outside the real pass it is a todo saying so; a real pass that lacks the namespace or the
+// binaries reports it as not run (an error with CI=true).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
