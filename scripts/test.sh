@@ -27,6 +27,7 @@ npx prettier --check . --log-level warn
 REAL_SERVER_SUITES=(
   packages/api/src/crd-admission.test.ts
   operator/tests/install.test.ts
+  operator/tests/vm-power-status.test.ts
 )
 # The suites about the real server itself, or needing the network namespace.
 REAL_SERVER_ONLY_SUITES=(
