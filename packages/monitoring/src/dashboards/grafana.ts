@@ -3,6 +3,11 @@
 export interface PanelQuery {
   expr: string;
   legend: string;
+  /**
+   * No series while everything works (error and retry counters start at their first failure):
+   * the end-to-end check lets the query come back empty.
+   */
+  emptyWhileHealthy?: boolean;
 }
 
 export interface Panel {
@@ -11,11 +16,6 @@ export interface Panel {
   type: 'timeseries' | 'stat' | 'heatmap';
   unit: string;
   queries: PanelQuery[];
-  /**
-   * The queries return no series while everything works (error and retry counters start at
-   * their first failure): the end-to-end check lets them be empty.
-   */
-  emptyWhileHealthy?: boolean;
   /** Panel width in grid columns (24 per row); the row's panels share it evenly by default. */
   width?: number;
 }

@@ -58,11 +58,11 @@ export const OPERATOR_DASHBOARD: Dashboard = {
           description: 'Reconciles per second that ended in an error and were retried.',
           type: 'timeseries',
           unit: 'ops',
-          emptyWhileHealthy: true,
           queries: [
             {
               expr: `sum by (controller) (rate(virtrigaud_reconcile_errors_total{${job}}[${w}]))`,
               legend: '{{controller}}',
+              emptyWhileHealthy: true,
             },
           ],
         },
@@ -105,6 +105,7 @@ export const OPERATOR_DASHBOARD: Dashboard = {
             {
               expr: `sum by (name) (rate(virtrigaud_workqueue_retries_total{${job}}[${w}]))`,
               legend: '{{name}} retries',
+              emptyWhileHealthy: true,
             },
           ],
         },
@@ -155,11 +156,11 @@ export const OPERATOR_DASHBOARD: Dashboard = {
           description: 'Full relists after a watch expired (410 Gone).',
           type: 'timeseries',
           unit: 'short',
-          emptyWhileHealthy: true,
           queries: [
             {
               expr: `sum by (resource) (increase(virtrigaud_informer_relists_total{${job}}[${w}]))`,
               legend: '{{resource}}',
+              emptyWhileHealthy: true,
             },
           ],
         },

@@ -65,6 +65,7 @@ export const PROVIDER_DASHBOARD: Dashboard = {
             {
               expr: `max by (provider) (virtrigaud_provider_circuit_open{job="${JOB_MANAGER}"})`,
               legend: '{{provider}}',
+              emptyWhileHealthy: true,
             },
           ],
         },
@@ -92,8 +93,9 @@ export const PROVIDER_DASHBOARD: Dashboard = {
           description: 'Failed calls per second by gRPC status code.',
           type: 'timeseries',
           unit: 'reqps',
-          emptyWhileHealthy: true,
-          queries: [{ expr: q.errorRateByStatus(m, w), legend: '{{status}}' }],
+          queries: [
+            { expr: q.errorRateByStatus(m, w), legend: '{{status}}', emptyWhileHealthy: true },
+          ],
         },
       ],
     },
