@@ -25,7 +25,7 @@ export interface Config {
     metrics?: {
       /** Seconds between scrapes of each provider; default 15. */
       intervalSeconds?: number;
-      /** Samples kept per provider for charts; default 40. */
+      /** Samples kept per provider for charts; default 240 (an hour at the default interval). */
       historySize?: number;
       /** Per-scrape timeout in milliseconds; default 2000. */
       timeoutMs?: number;

@@ -6,3 +6,11 @@ export { DASHBOARDS } from './dashboards';
 export { concreteQuery, grafanaJson, panels } from './dashboards/grafana';
 export type { Dashboard, Panel, PanelQuery } from './dashboards/grafana';
 export { ensurePrometheus, promtool, PROMETHEUS, PROMTOOL } from './testing/prometheus-binaries';
+export {
+  METRIC_CONNECTION,
+  METRIC_GRPC_DURATION,
+  METRIC_GRPC_REQUESTS,
+  METRIC_HEALTH,
+  METRIC_VMS,
+  STATUS_SUCCESS,
+} from '@virtrigaud/provider-sdk';

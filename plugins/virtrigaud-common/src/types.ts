@@ -80,13 +80,19 @@ export interface ProviderMetricsSample {
   errorRate: number;
   /** Mean request latency over the window, seconds; undefined without requests. */
   meanLatencySeconds?: number;
+  /** 95th percentile of request latency over the window (from the histogram buckets), seconds. */
+  p95LatencySeconds?: number;
+  /** VMs on the hypervisor by power state (provider_vms_total: running, stopped, ...). */
+  vmsByState?: Record<string, number>;
   windowSeconds: number;
 }
 
 export interface ProviderMetrics {
   latest?: ProviderMetricsSample;
-  /** Recent samples, oldest first (for small charts). */
+  /** Samples of the last hour, oldest first (for charts). */
   history: ProviderMetricsSample[];
+  /** Where the samples come from: the configured Prometheus, or the backend's own scrapes. */
+  source?: 'prometheus' | 'scraper';
   /** Why the last scrape failed, when it did. */
   error?: string;
 }

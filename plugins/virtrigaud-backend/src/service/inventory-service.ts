@@ -15,7 +15,8 @@ export function scraperOptions(config: RootConfigService): ScraperOptions {
   const metrics = config.getOptionalConfig('virtrigaud.metrics');
   return {
     intervalMs: (metrics?.getOptionalNumber('intervalSeconds') ?? 15) * 1000,
-    historySize: metrics?.getOptionalNumber('historySize') ?? 40,
+    // An hour at the default interval: the portal charts the last hour.
+    historySize: metrics?.getOptionalNumber('historySize') ?? 240,
     timeoutMs: metrics?.getOptionalNumber('timeoutMs') ?? 2000,
   };
 }

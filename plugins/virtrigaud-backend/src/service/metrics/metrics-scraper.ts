@@ -1,10 +1,12 @@
 // Scrapes every provider's metrics endpoint (port `metrics`, 8080, of Service
-// virtrigaud-provider-<name>) on an interval and keeps the recent samples per provider. Scrapes
-// run in the background; API requests only read what is stored.
+// virtrigaud-provider-<name>) on an interval and keeps the recent samples per provider in a ring
+// buffer (the charts' history when no Prometheus is configured). Scrapes run in the background;
+// API requests only read what is stored.
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ProviderMetrics } from '@virtrigaud/plugin-virtrigaud-common';
+import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/operator';
 import type { ClusterCache } from '../cache/cluster-cache';
+import { RingBuffer } from './ring-buffer';
 import { resolveServiceAddress } from './service-address';
 import { sampleBetween, snapshotFromText, type CounterSnapshot } from './provider-metrics';
 
@@ -16,6 +18,7 @@ export interface ScraperOptions {
 
 interface ProviderState {
   previous?: CounterSnapshot;
+  history: RingBuffer<ProviderMetricsSample>;
   metrics: ProviderMetrics;
 }
 
@@ -41,7 +44,12 @@ export class MetricsScraper {
   }
 
   metricsOf(cluster: string, namespace: string, name: string): ProviderMetrics {
-    return this.states.get(`${cluster}/${namespace}/${name}`)?.metrics ?? { history: [] };
+    return (
+      this.states.get(`${cluster}/${namespace}/${name}`)?.metrics ?? {
+        history: [],
+        source: 'scraper',
+      }
+    );
   }
 
   /** One round over every known provider; concurrent calls share the round in flight. */
@@ -70,7 +78,10 @@ export class MetricsScraper {
   }
 
   private async scrapeOne(cache: ClusterCache, namespace: string, name: string, key: string) {
-    const state = this.states.get(key) ?? { metrics: { history: [] } };
+    const state = this.states.get(key) ?? {
+      history: new RingBuffer<ProviderMetricsSample>(this.options.historySize),
+      metrics: { history: [], source: 'scraper' },
+    };
     this.states.set(key, state);
     const service = cache.services.get(namespace, generatedName(name));
     const address = service && resolveServiceAddress(service, METRICS_PORT_NAME);
@@ -89,10 +100,12 @@ export class MetricsScraper {
       const snapshot = snapshotFromText(await response.text(), Date.now());
       const sample = state.previous && sampleBetween(state.previous, snapshot);
       state.previous = snapshot;
-      const history = sample
-        ? [...state.metrics.history, sample].slice(-this.options.historySize)
-        : state.metrics.history;
-      state.metrics = { latest: sample ?? state.metrics.latest, history };
+      if (sample) state.history.push(sample);
+      state.metrics = {
+        latest: sample ?? state.metrics.latest,
+        history: sample ? state.history.toArray() : state.metrics.history,
+        source: 'scraper',
+      };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.logger.debug(`metrics scrape of provider ${key} failed: ${reason}`);
