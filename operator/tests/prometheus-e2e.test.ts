@@ -9,6 +9,7 @@ import {
   DASHBOARDS,
   JOB_MANAGER,
   JOB_PROVIDERS,
+  PrometheusServer,
   concreteQuery,
   ensurePrometheus,
   panels,
@@ -19,7 +20,6 @@ import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
-import { PrometheusServer } from './support/prometheus-server';
 import { providerPid } from './support/provider-probe';
 import {
   NAMESPACE,

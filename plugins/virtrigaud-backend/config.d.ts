@@ -30,6 +30,14 @@ export interface Config {
       /** Per-scrape timeout in milliseconds; default 2000. */
       timeoutMs?: number;
     };
+    /**
+     * A Prometheus that scrapes the provider pods (the chart's monitoring.enabled): the Provider
+     * page's last-hour charts are read from it instead of the backend's own scrapes.
+     */
+    prometheus?: {
+      /** e.g. http://prometheus-operated.monitoring:9090 */
+      baseUrl?: string;
+    };
     /** Entities of the catalog module (@virtrigaud/plugin-catalog-backend-module-virtrigaud). */
     catalog?: {
       /** Owner of objects without a backstage.io/owner annotation or label; default "unknown". */

@@ -6,6 +6,8 @@ export { DASHBOARDS } from './dashboards';
 export { concreteQuery, grafanaJson, panels } from './dashboards/grafana';
 export type { Dashboard, Panel, PanelQuery } from './dashboards/grafana';
 export { ensurePrometheus, promtool, PROMETHEUS, PROMTOOL } from './testing/prometheus-binaries';
+export { PrometheusServer } from './testing/prometheus-server';
+export type { PromAlert, PromSample, ScrapeJob } from './testing/prometheus-server';
 export {
   METRIC_CONNECTION,
   METRIC_GRPC_DURATION,

@@ -36,6 +36,8 @@ export const providerQueries = {
   errorRatio: (m: string, window: string) =>
     `sum(rate(${METRIC_GRPC_REQUESTS}{${m}, status!="${STATUS_SUCCESS}"}[${window}]) or vector(0))` +
     ` / sum(rate(${METRIC_GRPC_REQUESTS}{${m}}[${window}]))`,
+  meanLatency: (m: string, window: string) =>
+    `sum(rate(${METRIC_GRPC_DURATION}_sum{${m}}[${window}])) / sum(rate(${METRIC_GRPC_DURATION}_count{${m}}[${window}]))`,
   latencyQuantile: (m: string, window: string, quantile: number, by = '') =>
     `histogram_quantile(${quantile}, sum by (le${by ? `, ${by}` : ''}) (rate(${METRIC_GRPC_DURATION}_bucket{${m}}[${window}])))`,
   latencyBuckets: (m: string, window: string) =>

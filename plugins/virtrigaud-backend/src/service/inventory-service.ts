@@ -18,6 +18,7 @@ export function scraperOptions(config: RootConfigService): ScraperOptions {
     // An hour at the default interval: the portal charts the last hour.
     historySize: metrics?.getOptionalNumber('historySize') ?? 240,
     timeoutMs: metrics?.getOptionalNumber('timeoutMs') ?? 2000,
+    prometheusBaseUrl: config.getOptionalString('virtrigaud.prometheus.baseUrl'),
   };
 }
 

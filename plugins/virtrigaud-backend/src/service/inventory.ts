@@ -7,6 +7,8 @@ import type { ObjectRef, ProviderSummary, VmSummary } from '@virtrigaud/plugin-v
 import { ClusterCache, VMS_BY_PROVIDER } from './cache/cluster-cache';
 import type { ClusterDefinition } from './clusters/config';
 import { MetricsScraper, type ScraperOptions } from './metrics/metrics-scraper';
+import type { ProviderMetricsSource } from './metrics/metrics-source';
+import { PrometheusHistory } from './metrics/prometheus-history';
 import { toProviderSummary, toVmSummary } from './summaries';
 
 export type InventoryChange =
@@ -21,7 +23,7 @@ export class Inventory {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly vmSummaries = new Map<string, VmSummary>();
   private readonly listeners = new Set<InventoryListener>();
-  private readonly scraper: MetricsScraper;
+  private readonly metricsSource: ProviderMetricsSource;
   private readonly started: Promise<void>[] = [];
   private stopped = false;
 
@@ -35,23 +37,33 @@ export class Inventory {
       this.caches.set(cluster.name, cache);
       this.wire(cache);
     }
-    this.scraper = new MetricsScraper(
-      () => this.clusters(),
-      scraperOptions,
-      logger,
-      (cluster, namespace, name) => this.providerChanged(cluster, namespace, name),
-    );
+    const onUpdated = (cluster: string, namespace: string, name: string) =>
+      this.providerChanged(cluster, namespace, name);
+    const { prometheusBaseUrl } = scraperOptions;
+    this.metricsSource = prometheusBaseUrl
+      ? new PrometheusHistory(
+          () => this.clusters(),
+          {
+            ...scraperOptions,
+            baseUrl: prometheusBaseUrl,
+            rangeSeconds: 3600,
+            stepSeconds: scraperOptions.intervalMs / 1000,
+          },
+          logger,
+          onUpdated,
+        )
+      : new MetricsScraper(() => this.clusters(), scraperOptions, logger, onUpdated);
   }
 
   /** Starts every cluster's informers (retrying unreachable clusters) and the metrics scraper. */
   start(): void {
     for (const cache of this.caches.values()) this.started.push(this.startWithRetry(cache));
-    this.scraper.start();
+    this.metricsSource.start();
   }
 
   stop(): void {
     this.stopped = true;
-    this.scraper.stop();
+    this.metricsSource.stop();
     for (const cache of this.caches.values()) cache.stop();
   }
 
@@ -84,7 +96,7 @@ export class Inventory {
       cluster: cache.name,
       provider,
       deployment: cache.deployments.get(ref.namespace, `virtrigaud-provider-${ref.name}`),
-      metrics: this.scraper.metricsOf(cache.name, ref.namespace, ref.name),
+      metrics: this.metricsSource.metricsOf(cache.name, ref.namespace, ref.name),
       vmCount: cache.vms.byIndex(VMS_BY_PROVIDER, `${ref.namespace}/${ref.name}`).length,
     });
   }
@@ -106,7 +118,7 @@ export class Inventory {
 
   /** Scrapes every provider now (tests, and a fresh start). */
   scrapeMetrics(): Promise<void> {
-    return this.scraper.scrapeAll();
+    return this.metricsSource.scrapeAll();
   }
 
   subscribe(listener: InventoryListener): () => void {
@@ -167,7 +179,7 @@ export class Inventory {
       try {
         await cache.start();
         this.logger.info(`virtrigaud cluster ${cache.name}: cache synced`);
-        void this.scraper.scrapeAll();
+        void this.metricsSource.scrapeAll();
         return;
       } catch (err) {
         cache.stop();

@@ -6,6 +6,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/operator';
 import type { ClusterCache } from '../cache/cluster-cache';
+import type { ProviderMetricsSource } from './metrics-source';
 import { RingBuffer } from './ring-buffer';
 import { resolveServiceAddress } from './service-address';
 import { sampleBetween, snapshotFromText, type CounterSnapshot } from './provider-metrics';
@@ -14,6 +15,8 @@ export interface ScraperOptions {
   intervalMs: number;
   historySize: number;
   timeoutMs: number;
+  /** Read the history from this Prometheus instead of scraping the providers. */
+  prometheusBaseUrl?: string;
 }
 
 interface ProviderState {
@@ -22,7 +25,7 @@ interface ProviderState {
   metrics: ProviderMetrics;
 }
 
-export class MetricsScraper {
+export class MetricsScraper implements ProviderMetricsSource {
   private readonly states = new Map<string, ProviderState>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;

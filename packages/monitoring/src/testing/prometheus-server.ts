@@ -1,14 +1,14 @@
-// A real Prometheus (Debian's package) for end-to-end tests: its own temp data dir, a free
-// loopback port, static scrape targets, the VirtRigaud alert rules; stopped by stop(), even when
-// the test failed. Queries go through its HTTP API.
+// A real Prometheus (Debian's package) for tests: its own temp data dir, a free loopback port,
+// static scrape targets, the VirtRigaud alert rules; stopped by stop(), which tests call in their
+// afterAll. Queries go through its HTTP API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { PROMETHEUS, rulesFile } from '@virtrigaud/monitoring';
-import { eventually } from './cluster';
+import { rulesFile } from '../alert-rules';
+import { PROMETHEUS } from './prometheus-binaries';
 
 export interface ScrapeJob {
   job: string;
@@ -32,6 +32,21 @@ async function freeLoopbackPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Polls /-/ready (Prometheus has no other readiness signal) until it answers or 30 s pass. */
+async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log()}`);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export class PrometheusServer {
@@ -78,15 +93,7 @@ export class PrometheusServer {
     child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     const server = new PrometheusServer(child, dir, `http://${address}`, () => log);
     try {
-      await eventually(
-        'Prometheus ready',
-        async () => {
-          if (child.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
-          return (await fetch(`${server.url}/-/ready`)).ok;
-        },
-        30_000,
-        100,
-      );
+      await waitUntilReady(server.url, child, () => log);
     } catch (err) {
       await server.stop();
       throw err;
