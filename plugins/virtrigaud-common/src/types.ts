@@ -59,6 +59,15 @@ export interface VmDetail extends VmSummary {
   hypervisorId?: string;
   observedGeneration?: number;
   generation?: number;
+  /** Phase and power state changes the portal has seen, oldest first (bounded). */
+  timeline?: VmTimelineEntry[];
+}
+
+export interface VmTimelineEntry {
+  /** When the portal saw the change (ISO 8601). */
+  at: string;
+  phase?: string;
+  powerState: string;
 }
 
 /** One Kubernetes Event about an object, newest first in lists. */

@@ -3,13 +3,19 @@
 // provider summaries with scraped metrics, and a change feed for live status and the catalog.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Provider, VirtualMachine } from '@virtrigaud/api';
-import type { ObjectRef, ProviderSummary, VmSummary } from '@virtrigaud/plugin-virtrigaud-common';
+import type {
+  ObjectRef,
+  ProviderSummary,
+  VmSummary,
+  VmTimelineEntry,
+} from '@virtrigaud/plugin-virtrigaud-common';
 import { ClusterCache, VMS_BY_PROVIDER } from './cache/cluster-cache';
 import type { ClusterDefinition } from './clusters/config';
 import { MetricsScraper, type ScraperOptions } from './metrics/metrics-scraper';
 import type { ProviderMetricsSource } from './metrics/metrics-source';
 import { PrometheusHistory } from './metrics/prometheus-history';
 import { toProviderSummary, toVmSummary } from './summaries';
+import { VmTimelines } from './vm-timelines';
 
 export type InventoryChange =
   | { kind: 'VirtualMachine'; type: 'upsert' | 'delete'; cluster: string; object: VirtualMachine }
@@ -22,6 +28,7 @@ const MAX_START_BACKOFF_MS = 30_000;
 export class Inventory {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly vmSummaries = new Map<string, VmSummary>();
+  private readonly timelines = new VmTimelines();
   private readonly listeners = new Set<InventoryListener>();
   private readonly metricsSource: ProviderMetricsSource;
   private readonly started: Promise<void>[] = [];
@@ -88,6 +95,11 @@ export class Inventory {
     return this.vmSummaries.get(keyOf(ref));
   }
 
+  /** The VM's phase and power state changes seen so far, oldest first. */
+  vmTimeline(ref: ObjectRef): VmTimelineEntry[] {
+    return this.timelines.of(keyOf(ref));
+  }
+
   provider(ref: ObjectRef): ProviderSummary | undefined {
     const cache = this.caches.get(ref.cluster);
     const provider = cache?.providers.get(ref.namespace, ref.name);
@@ -133,8 +145,14 @@ export class Inventory {
         namespace: vm.metadata.namespace!,
         name: vm.metadata.name!,
       });
-      if (type === 'delete') this.vmSummaries.delete(key);
-      else this.vmSummaries.set(key, toVmSummary(cache.name, vm));
+      if (type === 'delete') {
+        this.vmSummaries.delete(key);
+        this.timelines.forget(key);
+      } else {
+        const summary = toVmSummary(cache.name, vm);
+        this.vmSummaries.set(key, summary);
+        this.timelines.record(key, summary.phase, summary.powerState);
+      }
       this.emit({
         kind: 'VirtualMachine',
         type: type === 'delete' ? 'delete' : 'upsert',
