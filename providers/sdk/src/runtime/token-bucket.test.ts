@@ -1,4 +1,4 @@
-import { TokenBucket } from '../runtime/token-bucket';
+import { TokenBucket } from './token-bucket';
 
 describe('TokenBucket', () => {
   it('grants the burst at once, then one token per 1/qps seconds, in order', async () => {
