@@ -18,7 +18,8 @@ import { DevclusterAnnotationResolver, type ServiceLike } from '../src/grpc/addr
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { eventually } from '@virtrigaud/testing';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { providerPid } from './support/provider-probe';
 import {
@@ -59,7 +60,9 @@ beforeAll(async () => {
   });
   manager = await startManager(cluster);
   await applyCompleteExample(cluster.client);
-  await eventually('the provider process', () => providerPid(cluster!, podsDir, PROVIDER), 60_000);
+  await eventually('the provider process', () => providerPid(cluster!, podsDir, PROVIDER), {
+    timeoutMs: 60_000,
+  });
   await providerReady(cluster.client, PROVIDER);
   const metricsAddress = await eventually('the provider metrics address', async () => {
     const service = await cluster!.client.get<ServiceLike>(Resources.Service, NAMESPACE, GENERATED);
@@ -114,8 +117,7 @@ function seriesOf(
       }));
       return check(labels) ? labels : undefined;
     },
-    30_000,
-    250,
+    { timeoutMs: 30_000, intervalMs: 250 },
   );
 }
 
@@ -165,12 +167,14 @@ it('killing the provider fires VirtRigaudProviderDown, after its for: duration',
     );
   expect(await firing()).toBeUndefined();
   process.kill(await providerPid(cluster!, podsDir, PROVIDER), 'SIGKILL');
-  const pending = await eventually('VirtRigaudProviderDown pending or firing', firing, 30_000, 100);
+  const pending = await eventually('VirtRigaudProviderDown pending or firing', firing, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   const fired = await eventually(
     'VirtRigaudProviderDown firing',
     async () => (await firing())?.state === 'firing' && (await firing()),
-    30_000,
-    100,
+    { timeoutMs: 30_000, intervalMs: 100 },
   );
   expect(pending.state).toBe('pending'); // seen before it fires: `for:` holds it back first
   expect(fired!.labels).toMatchObject({

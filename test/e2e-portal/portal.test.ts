@@ -107,14 +107,18 @@ test('powering off from the card changes the badge', async () => {
 
 /** The chart in figure `name` has drawn at least two samples (reloading until it has). */
 async function chartWithData(name: string, drawn: string) {
-  await until(`the "${name}" chart with data`, 90_000, async () => {
-    const figure = page.getByRole('figure', { name, exact: true });
-    const points = Number(await figure.getAttribute('data-points', { timeout: 5_000 }));
-    if (points >= 2 && (await figure.locator(drawn).count()) > 0) return true;
-    await page.reload();
-    await page.getByTestId('provider-card-ready').waitFor({ timeout: 30_000 });
-    return false;
-  });
+  await eventually(
+    `the "${name}" chart with data`,
+    async () => {
+      const figure = page.getByRole('figure', { name, exact: true });
+      const points = Number(await figure.getAttribute('data-points', { timeout: 5_000 }));
+      if (points >= 2 && (await figure.locator(drawn).count()) > 0) return true;
+      await page.reload();
+      await page.getByTestId('provider-card-ready').waitFor({ timeout: 30_000 });
+      return false;
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
 }
 
 test('the provider page shows its health, its metrics over time and the VMs it hosts', async () => {

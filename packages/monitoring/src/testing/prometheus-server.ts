@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import YAML from 'yaml';
 import { rulesFile } from '../alert-rules';
 import { PROMETHEUS } from './prometheus-binaries';
@@ -32,21 +33,6 @@ async function freeLoopbackPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Polls /-/ready (Prometheus has no other readiness signal) until it answers or 30 s pass. */
-async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log()}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${log()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export class PrometheusServer {
@@ -93,7 +79,15 @@ export class PrometheusServer {
     child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     const server = new PrometheusServer(child, dir, `http://${address}`, () => log);
     try {
-      await waitUntilReady(server.url, child, () => log);
+      // Prometheus has no readiness notification other than /-/ready.
+      await eventually(
+        'Prometheus ready',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
+          return (await fetch(`${server.url}/-/ready`)).ok;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
     } catch (err) {
       await server.stop();
       throw err;

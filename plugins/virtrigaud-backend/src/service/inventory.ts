@@ -30,7 +30,7 @@ export class Inventory {
   private readonly vmSummaries = new Map<string, VmSummary>();
   private readonly timelines = new VmTimelines();
   private readonly listeners = new Set<InventoryListener>();
-  private readonly metricsSource: ProviderMetricsSource;
+  private readonly metricsSource: ProviderMetricsSource<unknown>;
   private readonly started: Promise<void>[] = [];
   private stopped = false;
 

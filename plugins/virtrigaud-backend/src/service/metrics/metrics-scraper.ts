@@ -6,7 +6,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/operator';
 import type { ClusterCache } from '../cache/cluster-cache';
-import type { ProviderMetricsSource } from './metrics-source';
+import { ProviderMetricsSource } from './metrics-source';
 import { RingBuffer } from './ring-buffer';
 import { resolveServiceAddress } from './service-address';
 import { sampleBetween, snapshotFromText, type CounterSnapshot } from './provider-metrics';
@@ -25,25 +25,14 @@ interface ProviderState {
   metrics: ProviderMetrics;
 }
 
-export class MetricsScraper implements ProviderMetricsSource {
-  private readonly states = new Map<string, ProviderState>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+export class MetricsScraper extends ProviderMetricsSource<ProviderState> {
   constructor(
-    private readonly clusters: () => ClusterCache[],
+    clusters: () => ClusterCache[],
     private readonly options: ScraperOptions,
     private readonly logger: LoggerService,
-    private readonly onScraped: (cluster: string, namespace: string, name: string) => void,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.scrapeAll(), this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+    onScraped: (cluster: string, namespace: string, name: string) => void,
+  ) {
+    super(clusters, options.intervalMs, onScraped);
   }
 
   metricsOf(cluster: string, namespace: string, name: string): ProviderMetrics {
@@ -55,32 +44,7 @@ export class MetricsScraper implements ProviderMetricsSource {
     );
   }
 
-  /** One round over every known provider; concurrent calls share the round in flight. */
-  scrapeAll(): Promise<void> {
-    this.running ??= this.scrapeRound().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async scrapeRound(): Promise<void> {
-    const seen = new Set<string>();
-    const work: Promise<void>[] = [];
-    for (const cache of this.clusters()) {
-      for (const provider of cache.providers.list()) {
-        const { namespace, name } = provider.metadata as { namespace: string; name: string };
-        const key = `${cache.name}/${namespace}/${name}`;
-        seen.add(key);
-        work.push(
-          this.scrapeOne(cache, namespace, name, key).then(() =>
-            this.onScraped(cache.name, namespace, name),
-          ),
-        );
-      }
-    }
-    for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
-    await Promise.all(work);
-  }
-
-  private async scrapeOne(cache: ClusterCache, namespace: string, name: string, key: string) {
+  protected async refresh(cache: ClusterCache, namespace: string, name: string, key: string) {
     const state = this.states.get(key) ?? {
       history: new RingBuffer<ProviderMetricsSample>(this.options.historySize),
       metrics: { history: [], source: 'scraper' },

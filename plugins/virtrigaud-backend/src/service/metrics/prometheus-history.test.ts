@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
+import { eventually } from '@virtrigaud/testing';
 import {
   JOB_PROVIDERS,
   PrometheusServer,
@@ -78,13 +79,15 @@ it('reads the last hour of a provider from Prometheus', async () => {
     mockServices.logger.mock(),
     (cluster, namespace, name) => updated.push(`${cluster}/${namespace}/${name}`),
   );
-  const deadline = Date.now() + 60_000;
-  let metrics = history.metricsOf('local', 'default', 'mock');
-  while (metrics.history.filter((s) => s.requestRate > 0).length < 2) {
-    if (Date.now() > deadline) throw new Error(`no history: ${JSON.stringify(metrics)}`);
-    await history.scrapeAll();
-    metrics = history.metricsOf('local', 'default', 'mock');
-  }
+  const metrics = await eventually(
+    'two samples with requests',
+    async () => {
+      await history.scrapeAll();
+      const found = history.metricsOf('local', 'default', 'mock');
+      return found.history.filter((s) => s.requestRate > 0).length >= 2 && found;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
   expect(updated).toContain('local/default/mock');
   expect(metrics.source).toBe('prometheus');
   expect(metrics.error).toBeUndefined();

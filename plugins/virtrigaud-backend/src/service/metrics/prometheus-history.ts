@@ -6,7 +6,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { providerMatchers, providerQueries as q } from '@virtrigaud/monitoring';
 import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import type { ClusterCache } from '../cache/cluster-cache';
-import type { ProviderMetricsSource } from './metrics-source';
+import { ProviderMetricsSource } from './metrics-source';
 
 export interface PrometheusHistoryOptions {
   baseUrl: string;
@@ -26,58 +26,28 @@ interface RangeSeries {
 /** The rate window: wide enough for a few scrapes at any usual scrape interval. */
 const RATE_WINDOW = '2m';
 
-export class PrometheusHistory implements ProviderMetricsSource {
-  private readonly metrics = new Map<string, ProviderMetrics>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+export class PrometheusHistory extends ProviderMetricsSource<ProviderMetrics> {
   constructor(
-    private readonly clusters: () => ClusterCache[],
+    clusters: () => ClusterCache[],
     private readonly options: PrometheusHistoryOptions,
     private readonly logger: LoggerService,
-    private readonly onUpdated: (cluster: string, namespace: string, name: string) => void,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.scrapeAll(), this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+    onUpdated: (cluster: string, namespace: string, name: string) => void,
+  ) {
+    super(clusters, options.intervalMs, onUpdated);
   }
 
   metricsOf(cluster: string, namespace: string, name: string): ProviderMetrics {
     return (
-      this.metrics.get(`${cluster}/${namespace}/${name}`) ?? { history: [], source: 'prometheus' }
+      this.states.get(`${cluster}/${namespace}/${name}`) ?? { history: [], source: 'prometheus' }
     );
   }
 
-  scrapeAll(): Promise<void> {
-    this.running ??= this.refreshAll().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async refreshAll(): Promise<void> {
-    const seen = new Set<string>();
-    const work: Promise<void>[] = [];
-    for (const cache of this.clusters()) {
-      for (const provider of cache.providers.list()) {
-        const { namespace, name } = provider.metadata as { namespace: string; name: string };
-        const key = `${cache.name}/${namespace}/${name}`;
-        seen.add(key);
-        work.push(
-          this.refresh(key, namespace, name).then(() =>
-            this.onUpdated(cache.name, namespace, name),
-          ),
-        );
-      }
-    }
-    for (const key of this.metrics.keys()) if (!seen.has(key)) this.metrics.delete(key);
-    await Promise.all(work);
-  }
-
-  private async refresh(key: string, namespace: string, name: string): Promise<void> {
+  protected async refresh(
+    _cache: ClusterCache,
+    namespace: string,
+    name: string,
+    key: string,
+  ): Promise<void> {
     const m = providerMatchers({ namespace, provider: name });
     try {
       const [rate, errors, mean, p95, vms] = await Promise.all([
@@ -119,12 +89,12 @@ export class PrometheusHistory implements ProviderMetricsSource {
         s.vmsByState = { ...s.vmsByState, [labels.state ?? 'unknown']: v };
       });
       const history = [...samples.keys()].sort((a, b) => a - b).map((t) => samples.get(t)!);
-      this.metrics.set(key, { latest: history.at(-1), history, source: 'prometheus' });
+      this.states.set(key, { latest: history.at(-1), history, source: 'prometheus' });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.logger.debug(`Prometheus query for provider ${key} failed: ${reason}`);
-      this.metrics.set(key, {
-        ...this.metricsOf(...(key.split('/') as [string, string, string])),
+      this.states.set(key, {
+        ...(this.states.get(key) ?? { history: [], source: 'prometheus' }),
         error: `Prometheus unreachable: ${reason}`,
       });
     }
