@@ -18,6 +18,10 @@ export interface MetricDefinition {
   /** The first series is the headline value. */
   series: MetricSeries[];
   format: (value: number) => string;
+  /** Short axis labels. */
+  axis: (value: number) => string;
+  /** Fixed y range; the data's range otherwise. */
+  domain?: [number, number];
 }
 
 export const PROVIDER_METRICS: MetricDefinition[] = [
@@ -25,11 +29,14 @@ export const PROVIDER_METRICS: MetricDefinition[] = [
     title: 'Request rate',
     series: [{ name: 'req/s', value: (s) => s.requestRate, color: '#1976d2' }],
     format: (value) => `${value.toFixed(value < 10 ? 2 : 0)} req/s`,
+    axis: (value) => `${value.toPrecision(2)}/s`,
   },
   {
     title: 'Error rate',
     series: [{ name: 'errors', value: (s) => s.errorRate, color: '#d32f2f' }],
     format: (value) => `${(value * 100).toFixed(1)} %`,
+    axis: (value) => `${Math.round(value * 100)}%`,
+    domain: [0, 1],
   },
   {
     title: 'Mean latency',
@@ -38,6 +45,7 @@ export const PROVIDER_METRICS: MetricDefinition[] = [
       { name: 'p95', value: (s) => s.p95LatencySeconds, color: '#ef6c00' },
     ],
     format: (value) => `${(value * 1000).toFixed(value < 0.1 ? 1 : 0)} ms`,
+    axis: (value) => `${(value * 1000).toPrecision(2)}ms`,
   },
 ];
 
@@ -82,7 +90,12 @@ export function MetricChart(props: { metric: MetricDefinition; history: Provider
               tickFormatter={timeOfDay}
               fontSize={11}
             />
-            <YAxis width={56} fontSize={11} tickFormatter={(v: number) => metric.format(v)} />
+            <YAxis
+              width={40}
+              fontSize={11}
+              tickFormatter={metric.axis}
+              domain={metric.domain ?? [0, 'auto']}
+            />
             <Tooltip
               labelFormatter={(v) => timeOfDay(Number(v))}
               formatter={(v) => metric.format(Number(v))}
