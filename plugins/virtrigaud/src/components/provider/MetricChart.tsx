@@ -5,7 +5,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type { ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { useMeasure } from 'react-use';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type XAxisProps } from 'recharts';
 
 export interface MetricSeries {
   name: string;
@@ -56,6 +56,16 @@ export const CHART_HEIGHT = 140;
 export const timeOfDay = (ms: number) =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/** The x axis of every chart: sample times, first to last, as hours and minutes. */
+export const TIME_AXIS = {
+  dataKey: 'time',
+  type: 'number',
+  scale: 'time',
+  domain: ['dataMin', 'dataMax'],
+  tickFormatter: timeOfDay,
+  fontSize: 11,
+} satisfies XAxisProps;
+
 export function MetricChart(props: { metric: MetricDefinition; history: ProviderMetricsSample[] }) {
   const { metric, history } = props;
   const [ref, { width }] = useMeasure<HTMLDivElement>();
@@ -82,14 +92,7 @@ export function MetricChart(props: { metric: MetricDefinition; history: Provider
             margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="time"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={timeOfDay}
-              fontSize={11}
-            />
+            <XAxis {...TIME_AXIS} />
             <YAxis
               width={40}
               fontSize={11}

@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import type { ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { useMeasure } from 'react-use';
 import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { CHART_HEIGHT, timeOfDay } from './MetricChart';
+import { CHART_HEIGHT, TIME_AXIS, timeOfDay } from './MetricChart';
 
 const STATE_COLORS: Record<string, string> = {
   running: '#2e7d32',
@@ -27,14 +27,7 @@ export function VmStateChart(props: { history: ProviderMetricsSample[] }) {
         {points.length > 1 ? (
           <AreaChart width={width || 640} height={CHART_HEIGHT + 30} data={points}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="time"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={timeOfDay}
-              fontSize={11}
-            />
+            <XAxis {...TIME_AXIS} />
             <YAxis width={32} allowDecimals={false} fontSize={11} />
             <Tooltip labelFormatter={(v) => timeOfDay(Number(v))} />
             <Legend />
