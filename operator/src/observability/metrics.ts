@@ -137,6 +137,9 @@ export class ManagerMetrics {
   }
 
   queueObserver(name: string): QueueObserver {
+    // An idle queue hands items straight to waiting workers and never reports a depth; without
+    // this 0 its depth series would not exist at all.
+    this.queueDepth.set({ name }, 0);
     return {
       depth: (value) => this.queueDepth.set({ name }, value),
       added: () => this.queueAdds.inc({ name }),

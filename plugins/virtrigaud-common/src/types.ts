@@ -36,6 +36,7 @@ export type {
   VmPhase,
   VmSortField,
   VmSummary,
+  VmTimelineEntry,
 } from './generated/openapi';
 
 /** A VM with its spec, typed by the VirtualMachine CRD. */

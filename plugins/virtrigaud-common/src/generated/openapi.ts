@@ -305,6 +305,8 @@ export interface components {
             hypervisorId?: string;
             observedGeneration?: number;
             generation?: number;
+            /** @description Phase and power state changes the portal has seen, oldest first (bounded). */
+            timeline?: components["schemas"]["VmTimelineEntry"][];
         };
         /** @description One Kubernetes Event about an object. */
         ObjectEvent: {
@@ -329,7 +331,23 @@ export interface components {
             errorRate: number;
             /** @description Mean request latency over the window; absent without requests. */
             meanLatencySeconds?: number;
+            /** @description 95th percentile of request latency over the window (histogram buckets). */
+            p95LatencySeconds?: number;
+            /** @description VMs on the hypervisor by power state (running, stopped, ...). */
+            vmsByState?: {
+                [key: string]: number;
+            };
             windowSeconds: number;
+        };
+        /** @description One phase or power state change of a VM, as the portal saw it. */
+        VmTimelineEntry: {
+            /**
+             * Format: date-time
+             * @description When the portal saw the change.
+             */
+            at: string;
+            phase?: string;
+            powerState: string;
         };
         ProviderMetrics: {
             latest?: components["schemas"]["ProviderMetricsSample"];
@@ -337,6 +355,11 @@ export interface components {
             history: components["schemas"]["ProviderMetricsSample"][];
             /** @description Why the last scrape failed */
             error?: string;
+            /**
+             * @description The configured Prometheus, or the portal's own scrapes of the provider pods.
+             * @enum {string}
+             */
+            source?: "prometheus" | "scraper";
         };
         ProviderSummary: components["schemas"]["ObjectRef"] & {
             uid: string;
@@ -455,6 +478,7 @@ export type VmSummary = components['schemas']['VmSummary'];
 export type VmDetail = components['schemas']['VmDetail'];
 export type ObjectEvent = components['schemas']['ObjectEvent'];
 export type ProviderMetricsSample = components['schemas']['ProviderMetricsSample'];
+export type VmTimelineEntry = components['schemas']['VmTimelineEntry'];
 export type ProviderMetrics = components['schemas']['ProviderMetrics'];
 export type ProviderSummary = components['schemas']['ProviderSummary'];
 export type VmClassSummary = components['schemas']['VmClassSummary'];
@@ -828,6 +852,7 @@ export const sortOrderValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const powerActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PowerAction"]> = ["on", "off", "shutdown", "reboot"];
 export const healthLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthLevel"]> = ["healthy", "progressing", "degraded", "unhealthy", "unknown"];
 export const conditionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Condition"]["status"]> = ["True", "False", "Unknown"];
+export const providerMetricsSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProviderMetrics"]["source"]> = ["prometheus", "scraper"];
 export const liveEventOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["LiveEvent"], {
     type: unknown;
 }>["type"]> = ["vm.upserted"];
