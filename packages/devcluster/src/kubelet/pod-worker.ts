@@ -153,6 +153,11 @@ export class PodWorker {
     this.onChange();
   }
 
+  /**
+   * Probes every periodSeconds (capped at maxProbePeriodMs, so tests see readiness quickly). A
+   * liveness probe keeps its whole initialDelaySeconds: that delay is the time the manifest grants
+   * the process to start, and cutting it would kill every process slower to start than the cap.
+   */
   private probeLoop(
     container: Container,
     probe: any,
@@ -167,7 +172,9 @@ export class PodWorker {
       report(ok);
       container.timers.push(setTimeout(run, period));
     };
-    container.timers.push(setTimeout(run, Math.min((probe.initialDelaySeconds ?? 0) * 1000, cap)));
+    const initialDelay = (probe.initialDelaySeconds ?? 0) * 1000;
+    const liveness = probe === container.spec.livenessProbe;
+    container.timers.push(setTimeout(run, liveness ? initialDelay : Math.min(initialDelay, cap)));
   }
 
   async stop(graceMs: number): Promise<void> {
