@@ -1,6 +1,6 @@
 // Test support: the cluster a conformance test talks to. The in-process devcluster by default;
 // with KUBECONFIG_UNDER_TEST=<file> the same tests run against any real cluster (tests that need
-// the dev kubelet are skipped there).
+// the dev kubelet are reported as not run there).
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startDevCluster, type DevClusterOptions } from '../cluster';
