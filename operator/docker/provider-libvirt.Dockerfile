@@ -31,5 +31,4 @@ COPY --from=build /src/providers/libvirt/dist ./providers/libvirt/dist
 ENV NODE_ENV=production HOME=/tmp
 USER 65532:65532
 EXPOSE 9090 8080
-# The same GC flags as provider.Dockerfile, which says why.
-ENTRYPOINT ["node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/node_modules/.bin/provider-libvirt"]
+ENTRYPOINT ["node", "/app/node_modules/.bin/provider-libvirt"]

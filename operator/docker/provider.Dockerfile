@@ -24,9 +24,4 @@ WORKDIR /app
 COPY --from=build /out/ /app/
 USER 65532:65532
 EXPOSE 9090 8080
-# Two V8 flags for the garbage collector under load (providers/sdk/README.md, Benchmark):
-# - no allocation-site pretenuring: once V8 sees gRPC stream objects survive, it allocates them
-#   straight into the old generation, where each keeps every call's young objects alive until a
-#   full GC; with it off (and the SDK's HTTP/2 stream tables) a call's objects die young;
-# - a 4 MB young generation: a scavenge copies what is still alive, so a smaller one pauses less.
-ENTRYPOINT ["/nodejs/bin/node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/provider"]
+ENTRYPOINT ["/nodejs/bin/node", "/app/provider"]

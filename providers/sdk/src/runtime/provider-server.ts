@@ -18,7 +18,6 @@ import { createSecretScrubber } from '../observability/secret-scrubber';
 import { CallRunner } from './call-runner';
 import { createHandlers } from './handlers';
 import { HealthMonitor } from './health-monitor';
-import { useStreamTablesForHttp2Sessions } from './http2-stream-tables';
 import { grpcBindTargets, parseListenAddress } from './listen-address';
 import { TokenBucket } from './token-bucket';
 
@@ -156,7 +155,6 @@ export async function startProviderServer(
     onUnavailable: () => void monitor.probe(),
   });
 
-  useStreamTablesForHttp2Sessions();
   const server = new Server(GRPC_SERVER_OPTIONS);
   server.addService(
     ProviderService,
