@@ -13,6 +13,8 @@ const KUBECTL_PATHS = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'];
 const KUBECTL = KUBECTL_PATHS.find((file) => fs.existsSync(file));
 const noKubectl = KUBECTL ? undefined : `kubectl is not installed (${KUBECTL_PATHS.join(', ')})`;
 const run = promisify(execFile);
+// Each test runs several kubectl processes (a few hundred ms each to start, more on a busy machine).
+jest.setTimeout(30_000);
 
 describeOrReportNotRun('kubectl against the cluster', noKubectl, () => {
   let cluster: ClusterUnderTest;
