@@ -219,3 +219,21 @@ describe('expired resource versions', () => {
     fresh.stop();
   });
 });
+
+it('delivers a write’s watch event sometimes before, sometimes after the write’s response', async () => {
+  // A real server's watch cache often sends the event first; the devcluster under test draws
+  // the order per write from a seeded PRNG, so code assuming either order fails on both.
+  const list = await core.listNamespacedConfigMap({ namespace });
+  const watch = await collect(cluster.kc, `/api/v1/namespaces/${namespace}/configmaps`, {
+    resourceVersion: list.metadata?.resourceVersion,
+  });
+  const orders = new Set<string>();
+  for (let i = 0; i < 40 && orders.size < 2; i++) {
+    const name = `order-${i}`;
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name } } });
+    orders.add(watch.events.some((e) => e.name === name) ? 'event first' : 'response first');
+    await eventually(`the event for ${name}`, () => watch.events.some((e) => e.name === name));
+  }
+  watch.stop();
+  expect([...orders].sort()).toEqual(['event first', 'response first']);
+});
