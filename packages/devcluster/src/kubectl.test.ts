@@ -5,19 +5,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually } from '@virtrigaud/testing';
+import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
 import { clusterUnderTest, type ClusterUnderTest } from './testing/cluster-under-test';
 import { widgetCrd } from './testing/fixtures';
 
-const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((file) => fs.existsSync(file));
-if (!KUBECTL)
-  console.warn(
-    'kubectl is not installed on this machine: skipping the kubectl compatibility tests',
-  );
+const KUBECTL_PATHS = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'];
+const KUBECTL = KUBECTL_PATHS.find((file) => fs.existsSync(file));
+const noKubectl = KUBECTL ? undefined : `kubectl is not installed (${KUBECTL_PATHS.join(', ')})`;
 const run = promisify(execFile);
 const KUBECTL_TEST_TIMEOUT_MS = 30_000;
 
-(KUBECTL ? describe : describe.skip)('kubectl against the cluster', () => {
+describeOrReportNotRun('kubectl against the cluster', noKubectl, () => {
   let cluster: ClusterUnderTest;
   let namespace: string;
   let dir: string;

@@ -10,7 +10,7 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { eventually } from '@virtrigaud/testing';
+import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
 import { ADDRESSES_ANNOTATION } from './service-proxy';
 import {
   clusterUnderTest,
@@ -65,7 +65,10 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
   };
 }
 
-(externalKubeconfig ? describe.skip : describe)('dev kubelet', () => {
+const noDevKubelet = externalKubeconfig
+  ? 'KUBECONFIG_UNDER_TEST names a real cluster, which has no dev kubelet'
+  : undefined;
+describeOrReportNotRun('dev kubelet', noDevKubelet, () => {
   let cluster: ClusterUnderTest;
   let core: CoreV1Api;
   let apps: AppsV1Api;

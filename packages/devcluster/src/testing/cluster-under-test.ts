@@ -1,6 +1,6 @@
 // Test support: the cluster a conformance test talks to. The in-process devcluster by default;
 // with KUBECONFIG_UNDER_TEST=<file> the same tests run against any real cluster (tests that need
-// the dev kubelet are skipped there). The devcluster draws the order of each write's response
+// the dev kubelet are reported as not run there). The devcluster draws the order of each write's response
 // and its watch events from a seeded PRNG here (DEVCLUSTER_EVENT_ORDER_SEED, default 1), as a
 // real server may deliver either first.
 import { randomBytes } from 'node:crypto';
