@@ -3,9 +3,9 @@
 # type errors, lint errors and test failures. Suites that need a daemon (libvirtd, the vSphere
 # simulator, Chromium) install and start it themselves and stop it afterwards.
 #
-# jest runs twice: every suite on the devcluster except REAL_SERVER_ONLY_SUITES, then
-# REAL_SERVER_SUITES and REAL_SERVER_ONLY_SUITES on a real kube-apiserver (packages/envtest),
-# inside a network namespace of their own.
+# jest runs on the devcluster first (every suite except REAL_SERVER_ONLY_SUITES), then on a real
+# kube-apiserver (packages/envtest) inside a network namespace of its own: REAL_SERVER_SUITES and
+# REAL_SERVER_ONLY_SUITES, then the devcluster's conformance suites.
 # VIRTRIGAUD_TEST_SERVER=devcluster or =real runs only that pass; jest arguments go to the
 # devcluster pass (the real pass always runs its whole list).
 set -euo pipefail
@@ -88,5 +88,11 @@ if [[ " $passes " == *" real "* ]]; then
     echo "[test] jest on a real kube-apiserver, in a network namespace" >&2
     VIRTRIGAUD_TEST_SERVER=real guarded bash scripts/in-netns.sh \
       npx jest --ci --runTestsByPath "${REAL_SERVER_SUITES[@]}" "${REAL_SERVER_ONLY_SUITES[@]}"
+    # The devcluster's conformance suites (every test file that talks through clusterUnderTest())
+    # read KUBECONFIG_UNDER_TEST: the same tests, pointed at a real control plane.
+    echo "[test] the devcluster's conformance suites on a real kube-apiserver" >&2
+    mapfile -t conformance < <(grep -rl --include='*.test.ts' clusterUnderTest packages/devcluster/src | sort)
+    VIRTRIGAUD_TEST_SERVER=real guarded bash scripts/in-netns.sh \
+      node packages/envtest/dist/with-control-plane.js npx jest --ci --runTestsByPath "${conformance[@]}"
   fi
 fi

@@ -1,2 +1,3 @@
+export { describeDevclusterOnly, DEVCLUSTER_ONLY } from './describe-devcluster-only';
 export { describeOrReportNotRun, NOT_RUN } from './describe-or-report-not-run';
 export { eventually, type EventuallyOptions } from './eventually';

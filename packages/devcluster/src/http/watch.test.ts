@@ -1,7 +1,7 @@
 // Watch semantics: event stream, resume from a resourceVersion, selector transitions, bookmarks,
 // and 410 Gone for versions older than the server's history.
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
-import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
+import { describeDevclusterOnly, eventually } from '@virtrigaud/testing';
 import { startDevCluster, type DevCluster } from '../cluster';
 import {
   clusterUnderTest,
@@ -146,7 +146,7 @@ it('reports objects entering and leaving a label selector as ADDED and DELETED',
   expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
 });
 
-describeOrReportNotRun(
+describeDevclusterOnly(
   'BOOKMARK events',
   externalKubeconfig
     ? 'KUBECONFIG_UNDER_TEST names a real cluster, whose bookmark timing is its own'

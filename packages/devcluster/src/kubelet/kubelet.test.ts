@@ -10,7 +10,7 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
+import { describeDevclusterOnly, eventually } from '@virtrigaud/testing';
 import { ADDRESSES_ANNOTATION } from './service-proxy';
 import {
   clusterUnderTest,
@@ -68,7 +68,7 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
 const noDevKubelet = externalKubeconfig
   ? 'KUBECONFIG_UNDER_TEST names a real cluster, which has no dev kubelet'
   : undefined;
-describeOrReportNotRun('dev kubelet', noDevKubelet, () => {
+describeDevclusterOnly('dev kubelet', noDevKubelet, () => {
   let cluster: ClusterUnderTest;
   let core: CoreV1Api;
   let apps: AppsV1Api;
