@@ -29,6 +29,7 @@ import {
   type ServiceAddressSource,
   type ServiceLike,
 } from './grpc/address-resolver';
+import { ClientIdentityFiles } from './grpc/client-identity';
 import { ProviderGateway } from './grpc/provider-gateway';
 import { ManagerMetrics } from './observability/metrics';
 import {
@@ -43,6 +44,7 @@ import { WriteExpectations } from './runtime/expectations';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './controllers/provider/constants';
 import { ProviderEndpoints } from './controllers/provider/endpoint';
 import { ProviderReconciler } from './controllers/provider/reconciler';
+import type { ProviderSecurityOptions } from './controllers/provider/security-options';
 import { VirtualMachineReconciler, type VM } from './controllers/virtualmachine/reconciler';
 import { VMSnapshotReconciler } from './controllers/vmsnapshot/reconciler';
 import { VMCloneReconciler } from './controllers/vmclone/reconciler';
@@ -68,6 +70,9 @@ export interface ManagerOptions {
   permanentErrorRetryMs: number;
   /** Multiplies the default gRPC deadlines. */
   deadlineScale: number;
+  providerSecurity: ProviderSecurityOptions;
+  /** The manager's client certificate for mutual TLS toward providers. */
+  grpcClientIdentity?: { certFile: string; keyFile: string };
 }
 
 export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
@@ -88,6 +93,23 @@ export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
   taskPollMaxMs: 10_000,
   permanentErrorRetryMs: 5 * 60_000,
   deadlineScale: 1,
+  providerSecurity: {
+    tlsByDefault: false,
+    managerIdentities: [],
+    networkPolicy: {
+      managerNamespace: process.env.POD_NAMESPACE ?? 'virtrigaud-system',
+      managerPodLabels: {
+        'app.kubernetes.io/name': 'virtrigaud',
+        'app.kubernetes.io/component': 'manager',
+      },
+      metricsNamespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+      metricsPodLabels: {},
+    },
+    admission: {
+      allowedImagePrefixes: ['ghcr.io/projectbeskar/virtrigaud/'],
+      allowedServiceAccounts: [],
+    },
+  },
 };
 
 type Cached<T> = T & KubeObject;
@@ -235,6 +257,9 @@ export class Manager {
     const deployments = this.informer<KubeObject>(Resources.Deployment, managed);
     const services = this.informer<ServiceLike>(Resources.Service, managed);
     const configMaps = this.informer<KubeObject>(Resources.ConfigMap, managed);
+    const networkPolicies = o.providerSecurity.networkPolicy
+      ? this.informer<KubeObject>(Resources.NetworkPolicy, managed)
+      : undefined;
     // Only needed to balance over provider replicas; every slice carries its Service's name.
     const slices =
       o.serviceAddressSource === 'endpoint-slices'
@@ -256,6 +281,10 @@ export class Manager {
     this.metrics.trackVMPhases(() => vms.list());
 
     const recorder = new KubeEventRecorder(this.client, this.log);
+    const identityFiles =
+      o.grpcClientIdentity &&
+      new ClientIdentityFiles(o.grpcClientIdentity.certFile, o.grpcClientIdentity.keyFile);
+    identityFiles?.read(); // unreadable files stop the manager at startup, naming the flag
     const endpoints = new ProviderEndpoints(
       this.client,
       services,
@@ -264,6 +293,10 @@ export class Manager {
           o.serviceAddressSource,
           (service) => slices?.byIndex('service', service) ?? [],
         ),
+      {
+        byDefault: o.providerSecurity.tlsByDefault,
+        identity: identityFiles ? () => identityFiles.read() : undefined,
+      },
     );
     // Observed by the VM controller's own watch, which skips the echoes of settling writes.
     const expectations = new WriteExpectations();
@@ -274,7 +307,7 @@ export class Manager {
       (obj.metadata.ownerReferences ?? [])
         .filter((r) => r.kind === 'Provider')
         .map((r) => `${obj.metadata.namespace}/${r.name}`);
-    this.controller(
+    const providerController = this.controller(
       'provider',
       o.concurrency.provider,
       new ProviderReconciler({
@@ -283,17 +316,20 @@ export class Manager {
         deployments,
         services,
         configMaps,
+        networkPolicies,
         endpoints,
         gateway,
         recorder,
         imageTag: o.providerImageTag,
         healthIntervalMs: o.providerHealthIntervalMs,
+        security: o.providerSecurity,
       }),
     )
       .watchesOwn(providers)
       .watches(deployments, ownerProvider)
       .watches(services, ownerProvider)
       .watches(configMaps, ownerProvider);
+    if (networkPolicies) providerController.watches(networkPolicies, ownerProvider);
 
     const referrers = (index: string) => (obj: KubeObject, old: KubeObject | undefined) =>
       old && old.metadata.generation === obj.metadata.generation
