@@ -10,6 +10,9 @@ cd "$repo_root"
 echo "[test] generated code is up to date" >&2
 bash scripts/check-generated.sh
 
+echo "[test] public APIs only: no runtime internals, loader hooks, dist/ imports, V8 GC flags" >&2
+node scripts/check-public-apis.js
+
 echo "[test] lint" >&2
 npx eslint --max-warnings=0 .
 npx prettier --check . --log-level warn

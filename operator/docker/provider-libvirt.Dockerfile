@@ -25,10 +25,10 @@ COPY --from=build /src/packages/api/dist ./packages/api/dist
 COPY --from=build /src/providers/sdk/package.json ./providers/sdk/package.json
 COPY --from=build /src/providers/sdk/dist ./providers/sdk/dist
 COPY --from=build /src/providers/libvirt/package.json ./providers/libvirt/package.json
+COPY --from=build /src/providers/libvirt/bin ./providers/libvirt/bin
 COPY --from=build /src/providers/libvirt/dist ./providers/libvirt/dist
 # HOME=/tmp: ssh writes known_hosts/control sockets there (an emptyDir; the root FS is read-only).
 ENV NODE_ENV=production HOME=/tmp
 USER 65532:65532
 EXPOSE 9090 8080
-# The same GC flags as provider.Dockerfile, which says why.
-ENTRYPOINT ["node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/node_modules/.bin/provider-libvirt"]
+ENTRYPOINT ["node", "/app/node_modules/.bin/provider-libvirt"]

@@ -16,7 +16,7 @@ RUN npm install --no-audit --no-fund --ignore-scripts \
  && mkdir -p /out \
  && cp -r --parents package.json node_modules proto/package.json proto/dist proto/provider \
       packages/api/package.json packages/api/dist providers/sdk/package.json providers/sdk/dist \
-      providers/${PROVIDER}/package.json providers/${PROVIDER}/dist /out/ \
+      providers/${PROVIDER}/package.json providers/${PROVIDER}/bin providers/${PROVIDER}/dist /out/ \
  && ln -s node_modules/.bin/provider-${PROVIDER} /out/provider
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
@@ -24,9 +24,4 @@ WORKDIR /app
 COPY --from=build /out/ /app/
 USER 65532:65532
 EXPOSE 9090 8080
-# Two V8 flags for the garbage collector under load (providers/sdk/README.md, Benchmark):
-# - no allocation-site pretenuring: once V8 sees gRPC stream objects survive, it allocates them
-#   straight into the old generation, where each keeps every call's young objects alive until a
-#   full GC; with it off (and the SDK's HTTP/2 stream tables) a call's objects die young;
-# - a 4 MB young generation: a scavenge copies what is still alive, so a smaller one pauses less.
-ENTRYPOINT ["/nodejs/bin/node", "--no-allocation-site-pretenuring", "--max-semi-space-size=4", "/app/provider"]
+ENTRYPOINT ["/nodejs/bin/node", "/app/provider"]

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 // virtrigaud-manager: parses flags, loads the kubeconfig, runs the Manager until SIGTERM/SIGINT.
-// First of all: keep client-node's generated API clients out of memory.
-import './kube/client-node-subset';
 import { loadKubeConfig } from './kube/client';
 import { Manager } from './manager';
 import { parseCli, USAGE } from './cli/options';

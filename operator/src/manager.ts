@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { KubeConfig } from './kube/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   Provider,
   VMClass,

@@ -2,10 +2,11 @@
 // Provider/VMClass/VMImage, a Provider whose credential Secret is missing, an invalid image.
 // Also checks that the generated objects reach the API server with the seed's fields.
 import type { Condition } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 
 let cluster: TestCluster;

@@ -4,11 +4,12 @@
 // Kill points come from a seeded PRNG (the seed is printed; FAULT_SEED=<seed> replays it) and are
 // counted in VirtualMachine writes seen on a watch, not in wall-clock time.
 import type { VirtualMachineStatus } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
 import { Informer } from '../src/kube/informer';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { between, faultSeed, mulberry32 } from './support/prng';
 import { ProviderProbe, duplicates, providerAddress } from './support/provider-probe';
@@ -84,7 +85,7 @@ it('ends with exactly 50 running VMs at the provider after 5 manager kills', asy
     await eventually(
       `${target} VM writes before kill ${kill}`,
       () => writes >= target || running().length === VM_COUNT,
-      30_000,
+      { timeoutMs: 30_000 },
     );
     await manager.kill();
     kills.push(
@@ -95,11 +96,9 @@ it('ends with exactly 50 running VMs at the provider after 5 manager kills', asy
   console.log(kills.join('\n'));
 
   const current = manager;
-  await eventually(
-    'all VMs Running after the last restart',
-    () => running().length === VM_COUNT,
-    60_000,
-  ).catch((err: Error) => {
+  await eventually('all VMs Running after the last restart', () => running().length === VM_COUNT, {
+    timeoutMs: 60_000,
+  }).catch((err: Error) => {
     throw new Error(`${err.message} (${progress()}); manager output:\n${current.log()}`);
   });
 

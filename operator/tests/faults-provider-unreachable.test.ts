@@ -5,6 +5,7 @@
 // The outage lasts FAULT_OUTAGE_MS (default 5 s to keep CI fast; the 30 s is
 // FAULT_OUTAGE_MS=30000).
 import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import {
   DevclusterAnnotationResolver,
   type ServiceAddressResolver,
@@ -13,7 +14,7 @@ import {
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ProviderProbe, providerAddress } from './support/provider-probe';
 import {

@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import { DEFAULT_MANAGER_OPTIONS } from '../src/manager';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { NAMESPACE, applyReplicatedMock } from './support/provider-replicas';
 import {
@@ -109,7 +110,10 @@ it('hands over after the Lease expires when the leader dies mid-way: exactly 50 
   const killedAt = Date.now();
   await leader.kill();
   const lastRenew = Date.parse((await lease()).spec.renewTime);
-  await eventually('the standby leading', () => isLeader(standby), 30_000, 10);
+  await eventually('the standby leading', () => isLeader(standby), {
+    timeoutMs: 30_000,
+    intervalMs: 10,
+  });
   const handoverMs = Date.now() - killedAt;
   const taken = await lease();
   expect(taken.spec.leaseTransitions).toBe(1);

@@ -2,12 +2,13 @@
 // for its resourceVersion to be compacted away gets 410 Gone; the informer relists and reports
 // every change made meanwhile (including a delete) — nothing missed.
 import { KubeConfig } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
 import { KubeClient } from '../src/kube/client';
 import { Informer } from '../src/kube/informer';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { TcpProxy } from './support/tcp-proxy';
 
 let cluster: TestCluster;

@@ -3,10 +3,11 @@
 // taken, reverted and deleted on the hypervisor; a clone that becomes an ordinary Running VM
 // without a second Create; a set that scales up and down with one hypervisor VM per member.
 import type { VirtualMachine, VMClone, VMSet, VMSnapshot } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import { Resources } from '../src/kube/resources';
 import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { duplicates, providerAddress, ProviderProbe } from './support/provider-probe';
 import { NAMESPACE, ubuntuImage, vmClass } from './support/seed-example';

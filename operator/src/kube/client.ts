@@ -2,7 +2,7 @@
 // request (tokens, client certificates, exec plugins) exactly as the library's own APIs do, and
 // undici (the library's HTTP stack) carries it. One generic client serves every resource type, so
 // informers, controllers and tests share the same request path and the same request metrics.
-import { HttpMethod, KubeConfig, RequestContext, Watch } from './client-node';
+import { HttpMethod, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
 import { request, type Dispatcher } from 'undici';
 import { KubeApiError } from './errors';
 import { resourcePath, type ResourceType } from './resources';

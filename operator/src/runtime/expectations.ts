@@ -6,7 +6,25 @@
 // watch event, the first one after the version it was based on (every status write is conditional
 // on that version), needs no reconcile of its own. Another write that got in first makes ours fail
 // with a conflict, whose retry reconciles anyway.
+//
+// The write's response and its watch event race: a real API server often delivers the event
+// first, and later events (anyone's) may follow before the response. So a cached copy at or past
+// the expected version satisfies the expectation, not only that exact version.
 import { keyOf, type KubeObject } from '../kube/types';
+
+const DECIMAL = /^[0-9]+$/;
+
+/**
+ * Whether `cached` is `expected` or a later version of the same object. resourceVersions are
+ * opaque in the API contract, but kube-apiserver's (and the devcluster's) are etcd revisions:
+ * decimal integers that only grow. Two such versions compare as integers; anything else compares
+ * by equality only, and an expectation that never matches still expires.
+ */
+export function isAtOrAfter(cached: string | undefined, expected: string): boolean {
+  if (cached === expected) return true;
+  if (cached === undefined || !DECIMAL.test(cached) || !DECIMAL.test(expected)) return false;
+  return BigInt(cached) > BigInt(expected);
+}
 
 export class WriteExpectations {
   private readonly pending = new Map<string, { resourceVersion: string; at: number }>();
@@ -37,7 +55,8 @@ export class WriteExpectations {
    */
   observe(obj: KubeObject, old?: KubeObject): boolean {
     const key = keyOf(obj);
-    if (this.pending.get(key)?.resourceVersion === obj.metadata.resourceVersion) {
+    const expected = this.pending.get(key);
+    if (expected && isAtOrAfter(obj.metadata.resourceVersion, expected.resourceVersion)) {
       this.pending.delete(key);
     }
     const from = this.settlingFrom.get(key);
@@ -56,7 +75,7 @@ export class WriteExpectations {
     const key = keyOf(cached);
     const expected = this.pending.get(key);
     if (!expected) return true;
-    if (expected.resourceVersion === cached.metadata.resourceVersion) {
+    if (isAtOrAfter(cached.metadata.resourceVersion, expected.resourceVersion)) {
       this.pending.delete(key);
       return true;
     }

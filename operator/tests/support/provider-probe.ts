@@ -10,11 +10,12 @@ import {
   type DescribeResponse,
   type VMInfo,
 } from '@virtrigaud/proto';
+import { eventually } from '@virtrigaud/testing';
 import { DevclusterAnnotationResolver, type ServiceLike } from '../../src/grpc/address-resolver';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources, type ResourceType } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
-import { eventually, type TestCluster } from './cluster';
+import { type TestCluster } from './cluster';
 import { NAMESPACE } from './seed-example';
 
 const PODS: ResourceType = {

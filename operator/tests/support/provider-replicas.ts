@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DirStore, type MockVM } from '@virtrigaud/provider-mock';
+import { eventually } from '@virtrigaud/testing';
 import { SERVICE_NAME_LABEL, type EndpointSliceLike } from '../../src/grpc/address-resolver';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
-import { eventually } from './cluster';
+
 import { ubuntuImage, vmClass } from './seed-example';
 
 export const NAMESPACE = 'default';
@@ -111,7 +112,7 @@ export function readyReplicas(
       });
       return addresses.length === count ? addresses.sort() : undefined;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   );
 }
 

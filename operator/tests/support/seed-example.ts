@@ -2,11 +2,11 @@
 // "Basic Provider Setup" and the vsphere-datacenter Provider) with `type: mock` and the mock's
 // image, plus the VMClass/VMImage/VirtualMachine objects the end-to-end and fault tests create.
 import type { Provider } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
-import { eventually } from './cluster';
 
 export const NAMESPACE = 'default';
 

@@ -3,10 +3,10 @@
 // every VM is Running; and what the shared mock hypervisor must hold at the end.
 import type { VirtualMachineStatus } from '@virtrigaud/api';
 import type { MockVM } from '@virtrigaud/provider-mock';
+import { eventually } from '@virtrigaud/testing';
 import type { KubeClient } from '../../src/kube/client';
 import { Resources } from '../../src/kube/resources';
 import type { KubeObject } from '../../src/kube/types';
-import { eventually } from './cluster';
 import { hypervisorVMs } from './provider-replicas';
 import { NAMESPACE, virtualMachine } from './seed-example';
 
@@ -36,7 +36,7 @@ async function vmsOnce(
       const current = await listVMs(client);
       return enough(current) ? current : undefined;
     },
-    timeoutMs,
+    { timeoutMs },
   );
 }
 

@@ -1,5 +1,5 @@
 // The server side of the Describe benchmark, one per process as a provider runs:
-//   node --no-allocation-site-pretenuring --max-semi-space-size=4 dist/bench/bench-server.js bare|runtime
+//   node dist/bench/bench-server.js bare|runtime
 // prints `{"address": ...}` once serving, then answers each line on stdin: `stats` with
 // `{"served", "failed", "cpuMicros"}` (Describe calls that reached the backend, Describe answers
 // other than OK, CPU time of this process so far); stdin closed: stops and exits.
@@ -8,11 +8,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { ProviderService } from '@virtrigaud/proto';
 import { createMockBackend } from '@virtrigaud/provider-mock';
 import pino from 'pino';
-import {
-  GRPC_SERVER_OPTIONS,
-  startProviderServer,
-  useStreamTablesForHttp2Sessions,
-} from '@virtrigaud/provider-sdk';
+import { GRPC_SERVER_OPTIONS, startProviderServer } from '@virtrigaud/provider-sdk';
 
 export const BENCH_VM_ID = 'vm-000001';
 const nullLog = pino({ level: 'silent' });
@@ -49,12 +45,9 @@ async function countingBackend() {
   return { backend, served: () => served };
 }
 
-/** The same Describe on plain grpc-js: no validation, metrics, logging or deadline handling.
- * The process gets the runtime's HTTP/2 stream tables too: they are a fix to Node's HTTP/2, not
- * per-call work, and the bench compares the per-call work. */
+/** The same Describe on plain grpc-js: no validation, metrics, logging or deadline handling. */
 async function startBare(): Promise<ServerUnderTest> {
   const { backend, served } = await countingBackend();
-  useStreamTablesForHttp2Sessions();
   const server = new Server(GRPC_SERVER_OPTIONS);
   const ctx = { correlationId: 'bare', signal: new AbortController().signal, log: nullLog };
   let failed = 0;

@@ -40,7 +40,6 @@ export {
   type ProviderServerOptions,
   type RunningProvider,
 } from './runtime/provider-server';
-export { useStreamTablesForHttp2Sessions } from './runtime/http2-stream-tables';
 export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
 export { TokenBucket } from './runtime/token-bucket';
 export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';

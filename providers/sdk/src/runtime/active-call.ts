@@ -7,11 +7,8 @@
 // only when the backend asks for them (`signal`, `log`), and an abort needs neither.
 import type { Logger } from 'pino';
 import type { CallContext } from '../backend';
-import type { InFlightLinks } from './in-flight-calls';
 
-export class ActiveCall implements CallContext, InFlightLinks<ActiveCall> {
-  previousInFlight?: ActiveCall;
-  nextInFlight?: ActiveCall;
+export class ActiveCall implements CallContext {
   private controller?: AbortController;
   private logger?: Logger;
   private abortReason?: { reason: unknown };

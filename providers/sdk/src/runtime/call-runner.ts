@@ -12,7 +12,6 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Level, Logger } from 'pino';
 import { ActiveCall } from './active-call';
-import { InFlightCalls } from './in-flight-calls';
 import type { CallContext } from '../backend';
 import { ProviderError } from '../errors';
 import { CORRELATION_ID_HEADER } from '../client/provider-client';
@@ -50,7 +49,7 @@ export interface CallRunnerDeps {
 class CancelledByClient extends Error {}
 
 export class CallRunner {
-  private readonly inFlight = new InFlightCalls<ActiveCall>();
+  private readonly inFlight = new Set<ActiveCall>();
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: CallRunnerDeps) {}
@@ -67,7 +66,8 @@ export class CallRunner {
 
   /** Aborts every call in flight (grace period over). */
   abortAll(reason: ProviderError): void {
-    for (const call of this.inFlight.toArray()) call.abort(reason);
+    // A copy: an aborted call leaves the set.
+    for (const call of [...this.inFlight]) call.abort(reason);
   }
 
   unary<Req, Res>(

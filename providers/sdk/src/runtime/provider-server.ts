@@ -20,7 +20,6 @@ import { CallRunner } from './call-runner';
 import { clientAuthorization } from './client-authorization';
 import { createHandlers } from './handlers';
 import { HealthMonitor } from './health-monitor';
-import { useStreamTablesForHttp2Sessions } from './http2-stream-tables';
 import { grpcBindTargets, parseListenAddress } from './listen-address';
 import { TokenBucket } from './token-bucket';
 
@@ -167,7 +166,6 @@ export async function startProviderServer(
 
   if (options.tls?.ca && !options.allowedClients?.length)
     throw new Error('mutual TLS needs allowedClients: the client identities it admits');
-  useStreamTablesForHttp2Sessions();
   const server = new Server({
     ...GRPC_SERVER_OPTIONS,
     ...(options.tls?.ca ? { interceptors: [clientAuthorization(options.allowedClients!)] } : {}),
