@@ -1,7 +1,7 @@
 // Public entry point: the Manager and the pieces tests, benchmarks and other packages reuse.
 export { Manager, DEFAULT_MANAGER_OPTIONS } from './manager';
 export type { ManagerOptions } from './manager';
-export { parseCli, parseDuration, USAGE } from './cli/options';
+export { parseCli, USAGE } from './cli/options';
 export type { CliOptions } from './cli/options';
 export { KubeClient, loadKubeConfig } from './kube/client';
 export { Informer } from './kube/informer';

@@ -1,5 +1,6 @@
 // Command-line flags of virtrigaud-manager (controller-runtime's names where they exist).
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@virtrigaud/api';
 import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '../grpc/address-resolver';
 import { DEFAULT_MANAGER_OPTIONS, type ManagerOptions } from '../manager';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
@@ -46,15 +47,6 @@ Provider security:
   --provider-allowed-image-prefixes=P,...    (default ghcr.io/projectbeskar/virtrigaud/; "" = any)
   --provider-allowed-service-accounts=NAME,... ServiceAccounts Providers may run as (default none)
 `;
-
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-export function parseDuration(flag: string, value: string): number {
-  const match = DURATION.exec(value);
-  if (!match) throw new Error(`--${flag}: "${value}" is not a duration like 500ms, 15s, 10m`);
-  return Number(match[1]) * UNIT_MS[match[2]];
-}
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -252,10 +244,10 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     ),
     providerImageTag: values['provider-image-tag'] ?? d.providerImageTag,
     providerHealthIntervalMs: values['provider-health-interval']
-      ? parseDuration('provider-health-interval', values['provider-health-interval'])
+      ? parseDuration(values['provider-health-interval'], '--provider-health-interval')
       : d.providerHealthIntervalMs,
     vmResyncPeriodMs: values['vm-resync-period']
-      ? parseDuration('vm-resync-period', values['vm-resync-period'])
+      ? parseDuration(values['vm-resync-period'], '--vm-resync-period')
       : d.vmResyncPeriodMs,
     deadlineScale: scale,
     ...securityOptions(values),

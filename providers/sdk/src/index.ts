@@ -32,7 +32,6 @@ export {
   readTlsFiles,
   type TlsFiles,
 } from './config/files';
-export { parseDuration } from './config/duration';
 export { runProvider, type RunProviderOptions } from './runtime/run-provider';
 export {
   GRPC_SERVER_OPTIONS,
@@ -42,7 +41,6 @@ export {
 } from './runtime/provider-server';
 export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
 export { TokenBucket } from './runtime/token-bucket';
-export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';
 export { parseJsonField, checkValue } from './validation/json-fields';
 export * as wireSchemas from './validation/schemas';
 export * as testing from './testing';

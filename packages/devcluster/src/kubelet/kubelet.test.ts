@@ -4,18 +4,20 @@
 import path from 'node:path';
 import {
   AppsV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { eventually } from '@virtrigaud/testing';
+import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
 import { ADDRESSES_ANNOTATION } from './service-proxy';
 import {
   clusterUnderTest,
   externalKubeconfig,
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
+import { isRunning } from '../testing/process-alive';
 
 jest.setTimeout(30_000);
 
@@ -63,7 +65,10 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
   };
 }
 
-(externalKubeconfig ? describe.skip : describe)('dev kubelet', () => {
+const noDevKubelet = externalKubeconfig
+  ? 'KUBECONFIG_UNDER_TEST names a real cluster, which has no dev kubelet'
+  : undefined;
+describeOrReportNotRun('dev kubelet', noDevKubelet, () => {
   let cluster: ClusterUnderTest;
   let core: CoreV1Api;
   let apps: AppsV1Api;
@@ -139,6 +144,12 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       expect(pod.status).toMatchObject({ phase: 'Running', podIP: '127.0.0.1' });
       expect(pod.spec?.nodeName).toBe('devcluster');
     }
+    // The node keeps its Lease, as a real kubelet does.
+    const lease = await cluster.kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'devcluster', namespace: 'kube-node-lease' });
+    expect(lease.spec?.holderIdentity).toBe('devcluster');
+    expect(lease.spec?.renewTime).toBeDefined();
   });
 
   it('publishes a loopback address for the Service that reaches ready pods, with env, secrets, config and rewritten ports', async () => {
@@ -243,15 +254,6 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
           : undefined,
       { timeoutMs: 20_000 },
     );
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
