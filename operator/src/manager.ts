@@ -21,6 +21,7 @@ import {
   type ServiceAddressSource,
   type ServiceLike,
 } from './grpc/address-resolver';
+import { ClientIdentityFiles } from './grpc/client-identity';
 import { ProviderGateway } from './grpc/provider-gateway';
 import { ManagerMetrics } from './observability/metrics';
 import {
@@ -33,6 +34,7 @@ import {
 import { Controller, type Reconciler } from './runtime/controller';
 import { MANAGED_SELECTOR } from './controllers/provider/constants';
 import { ProviderEndpoints } from './controllers/provider/endpoint';
+import type { ProviderSecurityOptions } from './controllers/provider/security-options';
 import { setup as setupProvider } from './controllers/provider/setup';
 import { setup as setupVirtualMachine } from './controllers/virtualmachine/setup';
 import { setup as setupVMSnapshot } from './controllers/vmsnapshot/setup';
@@ -69,6 +71,9 @@ export interface ManagerOptions {
   permanentErrorRetryMs: number;
   /** Multiplies the default gRPC deadlines. */
   deadlineScale: number;
+  providerSecurity: ProviderSecurityOptions;
+  /** The manager's client certificate for mutual TLS toward providers. */
+  grpcClientIdentity?: { certFile: string; keyFile: string };
 }
 
 export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
@@ -89,6 +94,23 @@ export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
   taskPollMaxMs: 10_000,
   permanentErrorRetryMs: 5 * 60_000,
   deadlineScale: 1,
+  providerSecurity: {
+    tlsByDefault: false,
+    managerIdentities: [],
+    networkPolicy: {
+      managerNamespace: process.env.POD_NAMESPACE ?? 'virtrigaud-system',
+      managerPodLabels: {
+        'app.kubernetes.io/name': 'virtrigaud',
+        'app.kubernetes.io/component': 'manager',
+      },
+      metricsNamespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+      metricsPodLabels: {},
+    },
+    admission: {
+      allowedImagePrefixes: ['ghcr.io/projectbeskar/virtrigaud/'],
+      allowedServiceAccounts: [],
+    },
+  },
 };
 
 export class Manager {
@@ -148,6 +170,13 @@ export class Manager {
     slices?.addIndex('service', (slice) => [
       `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,
     ]);
+    const identityFiles =
+      options.grpcClientIdentity &&
+      new ClientIdentityFiles(
+        options.grpcClientIdentity.certFile,
+        options.grpcClientIdentity.keyFile,
+      );
+    identityFiles?.read(); // unreadable files stop the manager at startup, naming the flag
     this.endpoints = new ProviderEndpoints(
       this.client,
       this.managedServices,
@@ -156,6 +185,10 @@ export class Manager {
           options.serviceAddressSource,
           (service) => slices?.byIndex('service', service) ?? [],
         ),
+      {
+        byDefault: options.providerSecurity.tlsByDefault,
+        identity: identityFiles ? () => identityFiles.read() : undefined,
+      },
     );
     for (const setup of CONTROLLERS) setup(this);
   }

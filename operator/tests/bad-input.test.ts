@@ -92,6 +92,16 @@ it('a Provider with an invalid image reference names spec.runtime.image', async 
   await warningEvent('bad-image', 'InvalidImage');
 });
 
+it('a Provider asking for an image outside the policy is refused with PolicyViolation', async () => {
+  await createMockProvider('foreign-image', { runtime: { image: 'docker.io/evil/miner:latest' } });
+  const ready = await readyCondition(Resources.Provider, 'foreign-image', 'PolicyViolation');
+  expect(ready.message).toMatch(/^spec\.runtime\.image: "docker\.io\/evil\/miner:latest"/);
+  await warningEvent('foreign-image', 'PolicyViolation');
+  expect(
+    await cluster.client.get(Resources.Deployment, ns, 'virtrigaud-provider-foreign-image'),
+  ).toBeUndefined();
+});
+
 it('generates the Deployment, Service and ConfigMap with owner references on the API server', async () => {
   await createMockProvider('generated', { runtime: { service: { port: 9191 } } });
   const deployment = await eventually('the generated Deployment', () =>
@@ -104,6 +114,7 @@ it('generates the Deployment, Service and ConfigMap with owner references on the
   for (const [type, name] of [
     [Resources.Service, 'virtrigaud-provider-generated'],
     [Resources.ConfigMap, 'virtrigaud-provider-generated-config'],
+    [Resources.NetworkPolicy, 'virtrigaud-provider-generated'],
   ] as const) {
     const obj = await eventually(name, () => cluster.client.get(type, ns, name));
     expect(obj.metadata.ownerReferences?.[0]).toMatchObject({

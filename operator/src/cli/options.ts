@@ -29,6 +29,23 @@ export const USAGE = `Usage: virtrigaud-manager [flags]
   --provider-health-interval=DUR    how often Providers are validated (default 15s)
   --vm-resync-period=DUR            how often a settled VM is described again (default 10m)
   --grpc-deadline-scale=X           multiplies every provider call deadline (default 1)
+
+Provider security:
+  --provider-tls-default=BOOL       mutual TLS for Providers that leave spec.tls.enabled unset
+                                    (default false, as the seed renders them; the Helm chart sets true)
+  --grpc-client-cert=FILE, --grpc-client-key=FILE
+                                    the manager's own client certificate toward providers
+  --grpc-client-identities=SAN,...  SANs of that certificate providers admit
+                                    (e.g. URI:spiffe://cluster.local/ns/virtrigaud-system/sa/virtrigaud-manager)
+  --provider-network-policy=BOOL    a NetworkPolicy per Provider (default true)
+  --network-policy-manager-namespace=NS      (default $POD_NAMESPACE or virtrigaud-system)
+  --network-policy-manager-pod-labels=K=V,...
+                                    (default app.kubernetes.io/name=virtrigaud,app.kubernetes.io/component=manager)
+  --metrics-scrape-namespace-labels=K=V,...  namespaces allowed to scrape provider metrics
+                                    (default kubernetes.io/metadata.name=monitoring)
+  --metrics-scrape-pod-labels=K=V,...        pods there allowed to (default: all)
+  --provider-allowed-image-prefixes=P,...    (default ghcr.io/projectbeskar/virtrigaud/; "" = any)
+  --provider-allowed-service-accounts=NAME,... ServiceAccounts Providers may run as (default none)
 `;
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
@@ -49,6 +66,104 @@ function oneOf<T extends string>(
   if (!allowed.includes(value as T))
     throw new Error(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+function parseBool(flag: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`--${flag}: "${value}" is not true or false`);
+}
+
+function list(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const LABEL =
+  /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
+
+function labels(
+  flag: string,
+  value: string | undefined,
+  fallback: Record<string, string>,
+): Record<string, string> {
+  if (value === undefined) return fallback;
+  return Object.fromEntries(
+    list(value, []).map((pair) => {
+      const [key, val = '', ...rest] = pair.split('=');
+      if (!LABEL.test(key) || rest.length > 0 || !/^[-a-zA-Z0-9_.]{0,63}$/.test(val))
+        throw new Error(`--${flag}: "${pair}" is not a label key=value`);
+      return [key, val];
+    }),
+  );
+}
+
+function providerSecurity(values: Record<string, string | boolean | undefined>) {
+  const d = DEFAULT_MANAGER_OPTIONS.providerSecurity;
+  const v = values as Record<string, string | undefined>;
+  const policy = d.networkPolicy!;
+  return {
+    tlsByDefault: parseBool('provider-tls-default', v['provider-tls-default'], d.tlsByDefault),
+    managerIdentities: list(v['grpc-client-identities'], d.managerIdentities),
+    networkPolicy: parseBool('provider-network-policy', v['provider-network-policy'], true)
+      ? {
+          managerNamespace: v['network-policy-manager-namespace'] ?? policy.managerNamespace,
+          managerPodLabels: labels(
+            'network-policy-manager-pod-labels',
+            v['network-policy-manager-pod-labels'],
+            policy.managerPodLabels,
+          ),
+          metricsNamespaceLabels: labels(
+            'metrics-scrape-namespace-labels',
+            v['metrics-scrape-namespace-labels'],
+            policy.metricsNamespaceLabels,
+          ),
+          metricsPodLabels: labels(
+            'metrics-scrape-pod-labels',
+            v['metrics-scrape-pod-labels'],
+            policy.metricsPodLabels,
+          ),
+        }
+      : undefined,
+    admission: {
+      allowedImagePrefixes: list(
+        v['provider-allowed-image-prefixes'],
+        d.admission.allowedImagePrefixes,
+      ),
+      allowedServiceAccounts: list(
+        v['provider-allowed-service-accounts'],
+        d.admission.allowedServiceAccounts,
+      ),
+    },
+  };
+}
+
+function clientIdentity(values: Record<string, string | boolean | undefined>) {
+  const cert = values['grpc-client-cert'] as string | undefined;
+  const key = values['grpc-client-key'] as string | undefined;
+  if (!cert && !key) return undefined;
+  if (!cert || !key)
+    throw new Error('--grpc-client-cert and --grpc-client-key must be given together');
+  return { certFile: cert, keyFile: key };
+}
+
+function securityOptions(values: Record<string, string | boolean | undefined>) {
+  const security = providerSecurity(values);
+  const identity = clientIdentity(values);
+  const bad = security.managerIdentities.find((id) => !/^(URI|DNS|email|IP Address):./.test(id));
+  if (bad)
+    throw new Error(
+      `--grpc-client-identities: "${bad}" is not a SAN such as URI:spiffe://... or DNS:name`,
+    );
+  if (security.tlsByDefault && (!identity || security.managerIdentities.length === 0))
+    throw new Error(
+      '--provider-tls-default=true needs the manager identity: --grpc-client-cert, --grpc-client-key and --grpc-client-identities',
+    );
+  return { providerSecurity: security, grpcClientIdentity: identity };
 }
 
 export function parseCli(argv: string[]): CliOptions | 'help' {
@@ -75,6 +190,17 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       'provider-health-interval': { type: 'string' },
       'vm-resync-period': { type: 'string' },
       'grpc-deadline-scale': { type: 'string' },
+      'provider-tls-default': { type: 'string' },
+      'grpc-client-cert': { type: 'string' },
+      'grpc-client-key': { type: 'string' },
+      'grpc-client-identities': { type: 'string' },
+      'provider-network-policy': { type: 'string' },
+      'network-policy-manager-namespace': { type: 'string' },
+      'network-policy-manager-pod-labels': { type: 'string' },
+      'metrics-scrape-namespace-labels': { type: 'string' },
+      'metrics-scrape-pod-labels': { type: 'string' },
+      'provider-allowed-image-prefixes': { type: 'string' },
+      'provider-allowed-service-accounts': { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -124,5 +250,6 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       ? parseDuration(values['vm-resync-period'], '--vm-resync-period')
       : d.vmResyncPeriodMs,
     deadlineScale: scale,
+    ...securityOptions(values),
   };
 }

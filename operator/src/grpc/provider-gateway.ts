@@ -33,6 +33,7 @@ import {
   type ValidateRequest,
   type ValidateResponse,
 } from '@virtrigaud/proto';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ManagerMetrics } from '../observability/metrics';
 import { CircuitBreaker, DEFAULT_BREAKER, type CircuitBreakerOptions } from './circuit-breaker';
@@ -80,7 +81,9 @@ export const DEFAULT_DEADLINES_MS: Record<ProviderMethod, number> = {
 };
 
 export interface TlsMaterial {
+  /** CA that issued the provider's certificate. */
   ca: Buffer;
+  /** The manager's own client certificate and key (never a provider's). */
   cert?: Buffer;
   key?: Buffer;
   /** Name the provider certificate is issued for (the Service DNS name). */
@@ -242,9 +245,9 @@ export class ProviderGateway {
     address: string,
     tls: TlsMaterial | undefined,
   ): ProviderClient {
-    const tlsFingerprint = tls ? `${tls.serverName}|${tls.ca.length}|${tls.cert?.length ?? 0}` : '';
+    const fingerprint = tlsFingerprint(tls);
     const existing = channels.byAddress.get(address);
-    if (existing?.tlsFingerprint === tlsFingerprint) return existing.client;
+    if (existing?.tlsFingerprint === fingerprint) return existing.client;
     existing?.client.close();
     const client = new ProviderClient(address, channelCredentials(tls), {
       ...(tls ? { 'grpc.ssl_target_name_override': tls.serverName } : {}),
@@ -252,9 +255,23 @@ export class ProviderGateway {
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 5_000,
     });
-    channels.byAddress.set(address, { tlsFingerprint, client });
+    channels.byAddress.set(address, { tlsFingerprint: fingerprint, client });
     return client;
   }
+}
+
+/**
+ * Identifies the TLS material a channel was made with: a rotated CA, certificate or key (even of
+ * the same length, as renewed certificates usually are) gives a new channel.
+ */
+export function tlsFingerprint(tls: TlsMaterial | undefined): string {
+  if (!tls) return '';
+  const hash = createHash('sha256').update(tls.serverName);
+  for (const part of [tls.ca, tls.cert, tls.key]) {
+    hash.update(String(part?.length ?? -1)).update(':');
+    if (part) hash.update(part);
+  }
+  return hash.digest('hex');
 }
 
 function replicaAddresses(endpoint: ProviderEndpoint): readonly string[] {

@@ -47,6 +47,13 @@ export const Resources = {
     kind: 'EndpointSlice',
     namespaced: true,
   },
+  NetworkPolicy: {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'networkpolicies',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+  },
   Lease: {
     group: 'coordination.k8s.io',
     version: 'v1',

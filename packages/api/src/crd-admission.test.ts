@@ -63,7 +63,8 @@ describe('Provider CRD', () => {
     expect(result.object?.spec).toMatchObject({
       rateLimit: { qps: 10, burst: 20 },
       runtime: { mode: 'Remote', replicas: 1, service: { port: 9090 } },
-      tls: { enabled: false },
+      // tls.enabled stays unset, so the manager's --provider-tls-default applies.
+      tls: {},
     });
   });
 
@@ -124,11 +125,6 @@ describe('Provider CRD', () => {
       'a vsphere Provider without credentials',
       'spec.credentialSecretRef',
       (s) => delete s.credentialSecretRef,
-    ],
-    [
-      'TLS enabled without a certificate Secret',
-      'spec.tls.secretRef',
-      (s) => (s.tls = { enabled: true }),
     ],
     [
       'a nodeSelector with a non-string value',

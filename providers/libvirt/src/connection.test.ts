@@ -64,3 +64,32 @@ it('rejects an endpoint that is no libvirt URI, naming the field', async () => {
     /^endpoint: /,
   );
 });
+
+it.each([
+  ['qemu+tls://kvm.example.com/system?no_verify=1', 'no_verify=1'],
+  [
+    'qemu+libssh://admin@kvm.example.com/system?known_hosts_verify=ignore',
+    'known_hosts_verify=ignore',
+  ],
+  [
+    'qemu+libssh2://admin@kvm.example.com/system?known_hosts_verify=auto',
+    'known_hosts_verify=auto',
+  ],
+])(
+  'refuses %s, which turns verification off, unless insecureSkipVerify says so',
+  async (uri, param) => {
+    await expect(openConnection(config(uri, {}))).rejects.toThrow(
+      `endpoint: ${param} turns off verification of the hypervisor; set endpointTLS.insecureSkipVerify to allow it (labs only)`,
+    );
+    const insecure = await openConnection(config(uri, {}, true));
+    await insecure.close();
+  },
+);
+
+it('keeps verification parameters that do not weaken it', async () => {
+  const connection = await openConnection(
+    config('qemu+tls://kvm.example.com/system?no_verify=0&pkipath=/etc/pki', {}),
+  );
+  expect(connection.uri).toBe('qemu+tls://kvm.example.com/system?no_verify=0&pkipath=/etc/pki');
+  await connection.close();
+});

@@ -24,17 +24,37 @@ export function endpointHost(endpoint: string): string {
   return url.hostname || 'localhost';
 }
 
-function checkEndpoint(endpoint: string): URL {
+/**
+ * URI parameters with which libvirt skips verifying the hypervisor: the TLS certificate
+ * (`no_verify`, any value but 0) or the SSH host key (libssh/libssh2 `known_hosts_verify`).
+ */
+function weakeningParameter(params: URLSearchParams): string | undefined {
+  const noVerify = params.get('no_verify');
+  if (noVerify !== null && noVerify !== '0') return `no_verify=${noVerify}`;
+  const knownHosts = params.get('known_hosts_verify');
+  if (knownHosts !== null && knownHosts !== 'normal') return `known_hosts_verify=${knownHosts}`;
+  return undefined;
+}
+
+function checkEndpoint(endpoint: string, insecureSkipVerify: boolean): URL {
   if (!LIBVIRT_URI.test(endpoint))
     throw invalidArgument(
       'endpoint',
       'must be a libvirt URI such as qemu:///system or qemu+ssh://user@host/system',
     );
+  let url: URL;
   try {
-    return new URL(endpoint);
+    url = new URL(endpoint);
   } catch {
     throw invalidArgument('endpoint', 'is not a valid URI');
   }
+  const weakening = weakeningParameter(url.searchParams);
+  if (weakening && !insecureSkipVerify)
+    throw invalidArgument(
+      'endpoint',
+      `${weakening} turns off verification of the hypervisor; set endpointTLS.insecureSkipVerify to allow it (labs only)`,
+    );
+  return url;
 }
 
 /** Single-quotes a path for the wrapper script; our own temp paths never contain a quote. */
@@ -54,14 +74,15 @@ function sshWrapper(knownHosts: string | undefined, verify: boolean): string {
 }
 
 export async function openConnection(config: BackendConfig): Promise<Connection> {
-  const url = checkEndpoint(config.endpoint);
+  const insecureSkipVerify = config.options.endpointTLS?.insecureSkipVerify === true;
+  const url = checkEndpoint(config.endpoint, insecureSkipVerify);
   const host = url.hostname || 'localhost';
   if (!url.protocol.includes('+ssh'))
     return { uri: config.endpoint, host, close: async () => undefined };
 
   const key = config.credentials['ssh-privatekey'];
   const knownHosts = config.credentials['known_hosts'];
-  const verify = !config.options.endpointTLS?.insecureSkipVerify;
+  const verify = !insecureSkipVerify;
   if (!verify)
     config.log.warn('endpointTLS.insecureSkipVerify is set: ssh host keys are NOT verified');
   else if (!knownHosts)

@@ -117,7 +117,7 @@ describe('create', () => {
     const input = t.createInput(owner);
     // A provider killed right after making the root overlay leaves it without a domain.
     const { id } = await backend.create(callContext(), input);
-    await backend.delete(callContext(), id).catch(() => undefined);
+    await backend.delete(callContext(), id, owner).catch(() => undefined);
     await t.createOverlay(`vr-${id}-root.qcow2`, '64M');
     const again = await succeed(backend, backend.create(callContext(), input));
     expect(again.id).toBe(id);

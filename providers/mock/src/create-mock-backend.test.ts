@@ -11,7 +11,7 @@ import {
 import { eventually } from '@virtrigaud/testing';
 import { createMockBackend, mockOptionsFrom, type MockBackend } from './index';
 import { collectLogs } from './testing/fixtures';
-import { makePki, type Pki } from './testing/tls-fixtures';
+import { MANAGER_IDENTITY, makePki, type Pki } from './testing/tls-fixtures';
 
 async function startWith(
   backend: MockBackend,
@@ -116,7 +116,10 @@ describe('TLS and mutual TLS', () => {
   });
 
   it('under mutual TLS, accepts a client certificate from the CA and refuses a client without one', async () => {
-    const provider = await startWith(createMockBackend(), { tls: readTlsFiles(pki.mutualDir) });
+    const provider = await startWith(createMockBackend(), {
+      tls: readTlsFiles(pki.mutualDir),
+      allowedClients: [MANAGER_IDENTITY],
+    });
     const withCert = createProviderClient(provider.address, {
       tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key },
     });

@@ -149,7 +149,8 @@ export interface HypervisorBackend {
   /** Proves the hypervisor is reachable with the configured credentials (health probe). */
   validate(ctx: CallContext): Promise<void>;
   create(ctx: CallContext, input: CreateInput): Promise<CreateResult>;
-  delete(ctx: CallContext, id: string, owner?: Owner): Promise<Operation>;
+  /** Refuses (FAILED_PRECONDITION or PERMISSION_DENIED) a VM stamped with another owner. */
+  delete(ctx: CallContext, id: string, owner: Owner): Promise<Operation>;
   power(
     ctx: CallContext,
     id: string,

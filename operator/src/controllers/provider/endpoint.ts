@@ -1,14 +1,17 @@
 // Where the manager reaches a Provider: the generated Service, resolved through the configured
-// ServiceAddressResolver, plus the TLS material when the Provider serves gRPC over TLS.
+// ServiceAddressResolver, plus the TLS material when the Provider serves gRPC over TLS: the CA
+// from the Provider's TLS Secret (to verify the provider) and the manager's own client identity
+// (never the provider's certificate, which would make the manager indistinguishable from it).
 import type { Provider } from '@virtrigaud/api';
 import type { KubeClient } from '../../kube/client';
 import type { Informer } from '../../kube/informer';
 import { Resources } from '../../kube/resources';
 import type { KubeObject } from '../../kube/types';
 import type { ServiceAddressResolver, ServiceLike } from '../../grpc/address-resolver';
+import type { ClientIdentityMaterial } from '../../grpc/client-identity';
 import type { ProviderEndpoint, TlsMaterial } from '../../grpc/provider-gateway';
 import { GRPC_PORT_NAME, generatedName } from './constants';
-import { tlsEnabled } from './render';
+import { tlsEnabled, tlsSecretName } from './render';
 
 export type EndpointResult =
   { ok: true; endpoint: ProviderEndpoint } | { ok: false; reason: string; message: string };
@@ -18,12 +21,17 @@ type SecretObject = KubeObject & { data?: Record<string, string> };
 const TLS_CACHE_MS = 60_000;
 
 export class ProviderEndpoints {
-  private readonly tlsCache = new Map<string, { at: number; material: TlsMaterial | undefined }>();
+  private readonly caCache = new Map<string, { at: number; ca: Buffer | undefined }>();
 
   constructor(
     private readonly client: KubeClient,
     private readonly services: Informer<ServiceLike>,
     private readonly resolver: ServiceAddressResolver,
+    private readonly tls: {
+      byDefault: boolean;
+      /** The manager's client certificate; undefined when it has none. */
+      identity?: () => ClientIdentityMaterial;
+    } = { byDefault: false },
   ) {}
 
   async resolve(provider: Provider): Promise<EndpointResult> {
@@ -58,40 +66,41 @@ export class ProviderEndpoints {
       address,
       replicas,
     };
-    if (!tlsEnabled(provider)) return { ok: true, endpoint };
-    const secretName = provider.spec.tls?.secretRef?.name;
-    const tls = secretName ? await this.tlsMaterial(namespace, secretName, serviceName) : undefined;
-    if (!tls) {
+    if (!tlsEnabled(provider, this.tls.byDefault)) return { ok: true, endpoint };
+    if (!this.tls.identity) {
+      return {
+        ok: false,
+        reason: 'ManagerIdentityMissing',
+        message:
+          'the Provider serves mutual TLS but the manager has no client certificate (--grpc-client-cert, --grpc-client-key)',
+      };
+    }
+    const secretName = tlsSecretName(provider);
+    const ca = await this.providerCa(namespace, secretName);
+    if (!ca) {
       return {
         ok: false,
         reason: 'TLSSecretNotFound',
         message: `spec.tls.secretRef.name: Secret "${secretName}" with ca.crt, tls.crt and tls.key not found in namespace "${namespace}"`,
       };
     }
+    const tls: TlsMaterial = {
+      ca,
+      ...this.tls.identity(),
+      serverName: `${serviceName}.${namespace}.svc`,
+    };
     return { ok: true, endpoint: { ...endpoint, tls } };
   }
 
-  private async tlsMaterial(
-    namespace: string,
-    secretName: string,
-    serviceName: string,
-  ): Promise<TlsMaterial | undefined> {
+  /** ca.crt of the Provider's TLS Secret, which verifies the provider's certificate. */
+  private async providerCa(namespace: string, secretName: string): Promise<Buffer | undefined> {
     const cacheKey = `${namespace}/${secretName}`;
-    const cached = this.tlsCache.get(cacheKey);
-    if (cached && Date.now() - cached.at < TLS_CACHE_MS) return cached.material;
+    const cached = this.caCache.get(cacheKey);
+    if (cached && Date.now() - cached.at < TLS_CACHE_MS) return cached.ca;
     const secret = await this.client.get<SecretObject>(Resources.Secret, namespace, secretName);
-    const data = secret?.data ?? {};
-    const decode = (key: string) => (data[key] ? Buffer.from(data[key], 'base64') : undefined);
-    const ca = decode('ca.crt');
-    const material = ca
-      ? {
-          ca,
-          cert: decode('tls.crt'),
-          key: decode('tls.key'),
-          serverName: `${serviceName}.${namespace}.svc`,
-        }
-      : undefined;
-    this.tlsCache.set(cacheKey, { at: Date.now(), material });
-    return material;
+    const encoded = secret?.data?.['ca.crt'];
+    const ca = encoded ? Buffer.from(encoded, 'base64') : undefined;
+    this.caCache.set(cacheKey, { at: Date.now(), ca });
+    return ca;
   }
 }

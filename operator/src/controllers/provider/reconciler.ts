@@ -16,6 +16,7 @@ import { setCondition, type ConditionInput } from '../../runtime/conditions';
 import { capabilityNames } from './capabilities';
 import { SPEC_HASH_ANNOTATION, generatedName } from './constants';
 import type { ProviderEndpoints } from './endpoint';
+import { policyViolation } from './admission-policy';
 import { imageReferenceProblem } from './image-reference';
 import {
   configChecksum,
@@ -23,7 +24,9 @@ import {
   providerImage,
   renderProvider,
   tlsEnabled,
+  tlsSecretName,
 } from './render';
+import type { ProviderSecurityOptions } from './security-options';
 
 export const PROVIDER_CONDITIONS = {
   ready: 'Ready',
@@ -42,11 +45,14 @@ export interface ProviderReconcilerDeps {
   deployments: Informer<DeploymentObject>;
   services: Informer<ServiceObject>;
   configMaps: Informer<KubeObject>;
+  /** Present when the manager generates NetworkPolicies (security.networkPolicy). */
+  networkPolicies?: Informer<KubeObject>;
   endpoints: ProviderEndpoints;
   gateway: ProviderGateway;
   recorder: EventRecorder;
   imageTag: string;
   healthIntervalMs: number;
+  security: ProviderSecurityOptions;
 }
 
 /** lastHealthCheck alone is refreshed at most this often, to keep status writes rare. */
@@ -141,6 +147,8 @@ export class ProviderReconciler implements Reconciler {
     const imageProblem = imageReferenceProblem(image);
     if (imageProblem)
       return { reason: 'InvalidImage', message: `spec.runtime.image: ${imageProblem}` };
+    const violation = policyViolation(provider, this.deps.security.admission, this.deps.imageTag);
+    if (violation) return { reason: 'PolicyViolation', message: violation };
     const namespace = provider.metadata.namespace!;
     const credentials = provider.spec.credentialSecretRef?.name;
     if (credentials && !(await this.secretExists(namespace, credentials))) {
@@ -149,14 +157,18 @@ export class ProviderReconciler implements Reconciler {
         message: `spec.credentialSecretRef.name: Secret "${credentials}" not found in namespace "${namespace}"; create it with the hypervisor credentials (e.g. username and password) or correct the name`,
       };
     }
-    const tlsSecret = provider.spec.tls?.secretRef?.name;
-    if (tlsEnabled(provider) && tlsSecret && !(await this.secretExists(namespace, tlsSecret))) {
+    const tlsSecret = tlsSecretName(provider);
+    if (this.tls(provider) && !(await this.secretExists(namespace, tlsSecret))) {
       return {
         reason: 'TLSSecretNotFound',
-        message: `spec.tls.secretRef.name: Secret "${tlsSecret}" not found in namespace "${namespace}"; create it with tls.crt, tls.key and ca.crt or disable spec.tls.enabled`,
+        message: `spec.tls.secretRef.name: Secret "${tlsSecret}" not found in namespace "${namespace}"; create it with tls.crt, tls.key and ca.crt (e.g. with a cert-manager Certificate) or set spec.tls.enabled to false`,
       };
     }
     return undefined;
+  }
+
+  private tls(provider: Provider): boolean {
+    return tlsEnabled(provider, this.deps.security.tlsByDefault);
   }
 
   private async secretExists(namespace: string, name: string): Promise<boolean> {
@@ -169,8 +181,9 @@ export class ProviderReconciler implements Reconciler {
   ): Promise<DeploymentObject> {
     const namespace = provider.metadata.namespace!;
     const secrets = await this.mountedSecretVersions(provider);
-    const checksum = configChecksum({ config: providerConfig(provider), secrets });
-    const rendered = renderProvider(provider, { imageTag: this.deps.imageTag, checksum });
+    const { security } = this.deps;
+    const checksum = configChecksum({ config: providerConfig(provider, security), secrets });
+    const rendered = renderProvider(provider, { imageTag: this.deps.imageTag, checksum, security });
     if (rendered.ignoredEnv.length > 0) {
       this.deps.recorder.record(
         provider,
@@ -188,6 +201,10 @@ export class ProviderReconciler implements Reconciler {
       ctx,
     );
     await this.apply(Resources.Service, rendered.service, services.get(namespace, name), ctx);
+    if (rendered.networkPolicy) {
+      const current = this.deps.networkPolicies?.get(namespace, name);
+      await this.apply(Resources.NetworkPolicy, rendered.networkPolicy, current, ctx);
+    }
     return this.apply(
       Resources.Deployment,
       rendered.deployment,
@@ -200,7 +217,7 @@ export class ProviderReconciler implements Reconciler {
     const namespace = provider.metadata.namespace!;
     const names = [
       provider.spec.credentialSecretRef?.name,
-      tlsEnabled(provider) ? provider.spec.tls?.secretRef?.name : undefined,
+      this.tls(provider) ? tlsSecretName(provider) : undefined,
     ].filter((n): n is string => !!n);
     const secrets = await Promise.all(
       names.map((n) => this.deps.client.get(Resources.Secret, namespace, n)),

@@ -273,3 +273,90 @@ describe('Provider → Deployment (seed "Advanced Configuration")', () => {
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz' } });
   });
 });
+
+describe('Provider → security the manager adds', () => {
+  const networkPolicy = {
+    managerNamespace: 'virtrigaud-system',
+    managerPodLabels: {
+      'app.kubernetes.io/name': 'virtrigaud',
+      'app.kubernetes.io/component': 'manager',
+    },
+    metricsNamespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+    metricsPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
+  };
+  const managerIdentity = 'URI:spiffe://cluster.local/ns/virtrigaud-system/sa/virtrigaud-manager';
+  const hardened = {
+    imageTag: 'v0.1.0',
+    checksum: 'abc',
+    security: { tlsByDefault: true, managerIdentities: [managerIdentity], networkPolicy },
+  };
+
+  it('lets only the manager pods reach the gRPC port and the scrapers the metrics port', () => {
+    const policy = renderProvider(seedProvider(), hardened).networkPolicy!;
+    expect(policy).toMatchObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'virtrigaud-provider-vsphere-datacenter', namespace: 'default' },
+    });
+    expect(policy.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Provider', uid: 'uid-1', controller: true }),
+    ]);
+    expect(policy.spec).toEqual({
+      podSelector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'virtrigaud-provider',
+          'app.kubernetes.io/instance': 'vsphere-datacenter',
+        },
+      },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchLabels: { 'kubernetes.io/metadata.name': 'virtrigaud-system' },
+              },
+              podSelector: { matchLabels: networkPolicy.managerPodLabels },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 9090 }],
+        },
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: networkPolicy.metricsNamespaceLabels },
+              podSelector: { matchLabels: networkPolicy.metricsPodLabels },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ],
+    });
+  });
+
+  it('serves mutual TLS to the manager identity alone when TLS is on by default', () => {
+    const out = renderProvider(seedProvider(), hardened);
+    const container = (out.deployment.spec as { template: { spec: PodSpec } }).template.spec
+      .containers[0];
+    expect(container.args).toContain('--tls-enabled=true');
+    expect(JSON.parse((out.configMap.data as Record<string, string>)['provider.json']).tls).toEqual(
+      {
+        allowedClients: [managerIdentity],
+      },
+    );
+    const volumes = (out.deployment.spec as { template: { spec: PodSpec } }).template.spec.volumes;
+    expect(volumes.find((v) => v.name === 'tls')?.secret?.secretName).toBe(
+      'virtrigaud-provider-vsphere-datacenter-tls',
+    );
+  });
+
+  it('keeps TLS off for a Provider that says so, and the seed rendering without the default', () => {
+    const off = seedProvider({ tls: { enabled: false } });
+    expect(render(off).container.args).toContain('--tls-enabled=false');
+    const offHardened = renderProvider(off, hardened);
+    const args = (offHardened.deployment.spec as { template: { spec: PodSpec } }).template.spec
+      .containers[0].args;
+    expect(args).toContain('--tls-enabled=false');
+    expect(render().out.networkPolicy).toBeUndefined();
+  });
+});

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Provider } from '@virtrigaud/api';
 import type { Manifest } from '../../kube/types';
 import { controllerReference } from '../owner-reference';
+import { networkPolicySpec } from './network-policy';
+import type { ProviderSecurityOptions } from './security-options';
 import {
   CHECKSUM_ANNOTATION,
   CONFIG_DIR,
@@ -46,12 +48,16 @@ export interface RenderOptions {
   imageTag: string;
   /** Checksum of config + referenced Secrets (see configChecksum). */
   checksum: string;
+  /** TLS default, manager identity and NetworkPolicy; the seed's behaviour when absent. */
+  security?: Pick<ProviderSecurityOptions, 'tlsByDefault' | 'managerIdentities' | 'networkPolicy'>;
 }
 
 export interface RenderedProvider {
   configMap: Manifest;
   deployment: Manifest;
   service: Manifest;
+  /** Present when the manager generates NetworkPolicies. */
+  networkPolicy?: Manifest;
   /** spec.runtime.env entries dropped because they collide with RESERVED_ENV. */
   ignoredEnv: string[];
 }
@@ -60,8 +66,14 @@ export function grpcPort(provider: Provider): number {
   return provider.spec.runtime?.service?.port ?? DEFAULT_GRPC_PORT;
 }
 
-export function tlsEnabled(provider: Provider): boolean {
-  return provider.spec.tls?.enabled ?? false;
+/** spec.tls.enabled, else the manager's default (off in the seed). */
+export function tlsEnabled(provider: Provider, byDefault = false): boolean {
+  return provider.spec.tls?.enabled ?? byDefault;
+}
+
+/** The Secret with the provider's tls.crt, tls.key and ca.crt. */
+export function tlsSecretName(provider: Provider): string {
+  return provider.spec.tls?.secretRef?.name ?? `${generatedName(provider.metadata.name!)}-tls`;
 }
 
 export function providerImage(provider: Provider, imageTag: string): string {
@@ -83,13 +95,22 @@ function objectLabels(provider: Provider): Record<string, string> {
   };
 }
 
-/** The provider configuration file (provider.json) the runtime reads from CONFIG_DIR. */
-export function providerConfig(provider: Provider): Record<string, unknown> {
+/**
+ * The provider configuration file (provider.json) the runtime reads from CONFIG_DIR. Under TLS it
+ * names the client identities the provider admits: the manager's, never a provider's.
+ */
+export function providerConfig(
+  provider: Provider,
+  security: Partial<NonNullable<RenderOptions['security']>> = {},
+): Record<string, unknown> {
   const { defaults, endpointTLS, rateLimit } = provider.spec;
   return {
     defaults: defaults ?? {},
     endpointTLS: endpointTLS ?? {},
     rateLimit: { qps: rateLimit?.qps ?? 10, burst: rateLimit?.burst ?? 20 },
+    ...(tlsEnabled(provider, security.tlsByDefault)
+      ? { tls: { allowedClients: security.managerIdentities ?? [] } }
+      : {}),
   };
 }
 
@@ -108,17 +129,20 @@ export function configChecksum(input: ChecksumInput): string {
   return sha256(JSON.stringify(input));
 }
 
-export function args(provider: Provider): string[] {
+export function args(provider: Provider, tls: boolean): string[] {
   return [
     `--grpc-addr=:${grpcPort(provider)}`,
     `--metrics-addr=:${METRICS_PORT}`,
     `--provider-type=${provider.spec.type}`,
     `--provider-endpoint=${provider.spec.endpoint}`,
-    `--tls-enabled=${tlsEnabled(provider)}`,
+    `--tls-enabled=${tls}`,
   ];
 }
 
-export function env(provider: Provider): { env: Record<string, unknown>[]; ignored: string[] } {
+export function env(
+  provider: Provider,
+  tls: boolean,
+): { env: Record<string, unknown>[]; ignored: string[] } {
   const rateLimit = providerConfig(provider).rateLimit as { qps: number; burst: number };
   const replicas = provider.spec.runtime?.replicas ?? 1;
   const owned = [
@@ -126,7 +150,7 @@ export function env(provider: Provider): { env: Record<string, unknown>[]; ignor
     { name: 'PROVIDER_ENDPOINT', value: provider.spec.endpoint },
     { name: 'PROVIDER_NAMESPACE', value: provider.metadata.namespace! },
     { name: 'PROVIDER_NAME', value: provider.metadata.name! },
-    { name: 'TLS_ENABLED', value: String(tlsEnabled(provider)) },
+    { name: 'TLS_ENABLED', value: String(tls) },
     { name: 'RATE_LIMIT_QPS', value: String(rateLimit.qps) },
     { name: 'RATE_LIMIT_BURST', value: String(rateLimit.burst) },
     // The rate limit is the Provider's: each replica takes its share of it (provider-sdk).
@@ -140,7 +164,7 @@ export function env(provider: Provider): { env: Record<string, unknown>[]; ignor
   };
 }
 
-function volumes(provider: Provider) {
+function volumes(provider: Provider, tls: boolean) {
   const mounts: Record<string, unknown>[] = [];
   const vols: Record<string, unknown>[] = [];
   const secretRef = provider.spec.credentialSecretRef;
@@ -153,9 +177,8 @@ function volumes(provider: Provider) {
     configMap: { name: configMapName(provider.metadata.name!), defaultMode: 0o444 },
   });
   mounts.push({ name: 'config', mountPath: CONFIG_DIR, readOnly: true });
-  const tlsSecret = provider.spec.tls?.secretRef;
-  if (tlsEnabled(provider) && tlsSecret) {
-    vols.push({ name: 'tls', secret: { secretName: tlsSecret.name, defaultMode: 0o440 } });
+  if (tls) {
+    vols.push({ name: 'tls', secret: { secretName: tlsSecretName(provider), defaultMode: 0o440 } });
     mounts.push({ name: 'tls', mountPath: TLS_DIR, readOnly: true });
   }
   // A writable scratch directory, because the root filesystem is read-only.
@@ -170,8 +193,8 @@ function volumes(provider: Provider) {
  * /readyz on the metrics port is used instead. Liveness is HTTP /healthz on the metrics port: it
  * proves the process works without restarting pods just because the hypervisor is down.
  */
-function probes(provider: Provider) {
-  const readinessHandler = tlsEnabled(provider)
+function probes(provider: Provider, tls: boolean) {
+  const readinessHandler = tls
     ? { httpGet: { path: '/readyz', port: METRICS_PORT_NAME } }
     : { grpc: { port: grpcPort(provider), service: 'provider.v1.Provider' } };
   return {
@@ -214,8 +237,9 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
   const namespace = provider.metadata.namespace!;
   const runtime = provider.spec.runtime ?? {};
   const labels = objectLabels(provider);
-  const { env: containerEnv, ignored } = env(provider);
-  const { volumes: podVolumes, volumeMounts } = volumes(provider);
+  const tls = tlsEnabled(provider, options.security?.tlsByDefault);
+  const { env: containerEnv, ignored } = env(provider, tls);
+  const { volumes: podVolumes, volumeMounts } = volumes(provider, tls);
   const podSpec = dropUndefined({
     // Providers never call the Kubernetes API; a token is mounted only if the user asks for a
     // ServiceAccount (for their own sidecars or workload identity).
@@ -232,7 +256,7 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
         name: 'provider',
         image: providerImage(provider, options.imageTag),
         imagePullPolicy: runtime.imagePullPolicy,
-        args: args(provider),
+        args: args(provider, tls),
         env: containerEnv,
         ports: [
           { name: GRPC_PORT_NAME, containerPort: grpcPort(provider), protocol: 'TCP' },
@@ -241,7 +265,7 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
         resources: runtime.resources ?? {},
         volumeMounts,
         securityContext: CONTAINER_SECURITY_CONTEXT,
-        ...probes(provider),
+        ...probes(provider, tls),
       }),
     ],
     volumes: podVolumes,
@@ -294,9 +318,26 @@ export function renderProvider(provider: Provider, options: RenderOptions): Rend
       labels,
       ownerReferences,
     },
-    data: { [CONFIG_FILE]: JSON.stringify(providerConfig(provider), null, 2) },
+    data: {
+      [CONFIG_FILE]: JSON.stringify(providerConfig(provider, options.security), null, 2),
+    },
   });
-  return { configMap, deployment, service, ignoredEnv: ignored };
+  const policyOptions = options.security?.networkPolicy;
+  const networkPolicy = policyOptions
+    ? withSpecHash({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name, namespace, labels, ownerReferences },
+        spec: networkPolicySpec(selectorLabels(provider), grpcPort(provider), policyOptions),
+      })
+    : undefined;
+  return {
+    configMap,
+    deployment,
+    service,
+    ...(networkPolicy ? { networkPolicy } : {}),
+    ignoredEnv: ignored,
+  };
 }
 
 function withSpecHash(obj: Manifest): Manifest {

@@ -1,4 +1,4 @@
-// Provider controller wiring: it owns the provider Deployment, Service and ConfigMap (labelled
+// Provider controller wiring: it owns the provider Deployment, Service, ConfigMap and NetworkPolicy (labelled
 // managed-by virtrigaud), so a change to any of them reconciles the Provider that owns it.
 import type { Provider } from '@virtrigaud/api';
 import { Resources } from '../../kube/resources';
@@ -13,11 +13,15 @@ export function setup(manager: Manager): Controller {
   const deployments = manager.informer<KubeObject>(Resources.Deployment, MANAGED_SELECTOR);
   const services = manager.managedServices;
   const configMaps = manager.informer<KubeObject>(Resources.ConfigMap, MANAGED_SELECTOR);
+  const security = manager.options.providerSecurity;
+  const networkPolicies = security.networkPolicy
+    ? manager.informer<KubeObject>(Resources.NetworkPolicy, MANAGED_SELECTOR)
+    : undefined;
   const ownerProvider = (obj: KubeObject) =>
     (obj.metadata.ownerReferences ?? [])
       .filter((r) => r.kind === 'Provider')
       .map((r) => `${obj.metadata.namespace}/${r.name}`);
-  return manager
+  const controller = manager
     .controller(
       'provider',
       manager.options.concurrency.provider,
@@ -27,15 +31,19 @@ export function setup(manager: Manager): Controller {
         deployments,
         services,
         configMaps,
+        networkPolicies,
         endpoints: manager.endpoints,
         gateway: manager.gateway,
         recorder: manager.recorder,
         imageTag: manager.options.providerImageTag,
         healthIntervalMs: manager.options.providerHealthIntervalMs,
+        security,
       }),
     )
     .watchesOwn(providers)
     .watches(deployments, ownerProvider)
     .watches(services, ownerProvider)
     .watches(configMaps, ownerProvider);
+  if (networkPolicies) controller.watches(networkPolicies, ownerProvider);
+  return controller;
 }

@@ -142,36 +142,28 @@ const Runtime = Type.Object(
   { default: {}, description: 'How the provider runs.' },
 );
 
-const tlsFields = {
-  enabled: Type.Optional(
-    Type.Boolean({
-      default: false,
-      description: 'Serve gRPC over TLS (--tls-enabled); the manager verifies the certificate.',
-    }),
-  ),
-  secretRef: Type.Optional(
-    Type.Object(
-      {
-        name: ObjectName('Name of a kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt.'),
-      },
-      {
+const Tls = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({
         description:
-          'Certificate, key and CA for the gRPC server; ca.crt also authenticates the manager (mutual TLS).',
-      },
+          "Serve gRPC over mutual TLS (--tls-enabled); unset takes the manager's default (--provider-tls-default: off as in the seed, on in the Helm chart).",
+      }),
     ),
-  ),
-};
-
-const Tls = ObjectWithRules(
-  tlsFields,
-  [
-    {
-      rule: '!self.enabled || has(self.secretRef)',
-      message: 'secretRef is required when TLS is enabled',
-      fieldPath: '.secretRef',
-    },
-  ],
-  { default: defaultsOf(tlsFields), description: 'TLS between the manager and the provider pods.' },
+    secretRef: Type.Optional(
+      Type.Object(
+        {
+          name: ObjectName('Name of a kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt.'),
+        },
+        {
+          description:
+            "Certificate, key and CA of the gRPC server (default virtrigaud-provider-<name>-tls); ca.crt also verifies the manager's client certificate.",
+        },
+      ),
+    ),
+  },
+  // No default for enabled: an unset value must reach the manager to take its default.
+  { default: {}, description: 'TLS between the manager and the provider pods.' },
 );
 
 const EndpointTls = ObjectWithRules(

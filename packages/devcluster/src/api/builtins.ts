@@ -189,6 +189,14 @@ export function builtinTypes(): ResourceType[] {
       kind: 'EndpointSlice',
       fieldSelectors: ['addressType'],
     }),
+    builtin({
+      group: 'networking.k8s.io',
+      version: 'v1',
+      resource: 'networkpolicies',
+      kind: 'NetworkPolicy',
+      shortNames: ['netpol'],
+      generation: true,
+    }),
     builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role' }),
     builtin({
       group: 'rbac.authorization.k8s.io',

@@ -193,6 +193,59 @@ describe('virtrigaud:provider:create', () => {
     expect(Buffer.from(secret!.data.password, 'base64').toString()).toBe('s3cret-value');
   });
 
+  it('does not let a template choose the image the provider pod runs', async () => {
+    await run(createProviderAction(options()), {
+      cluster: 'local',
+      namespace: ns,
+      name: 'imgless',
+      type: 'mock',
+      endpoint: 'mock://lab',
+      image: 'docker.io/evil/miner:latest',
+    });
+    const provider = await cluster.client.get<Provider>(Resources.Provider, ns, 'imgless');
+    expect(provider!.spec.runtime?.image).toBeUndefined();
+  });
+
+  it('verifies the hypervisor with the CA, fingerprint or known_hosts it is given', async () => {
+    const fingerprint = Array.from({ length: 32 }, () => 'AB').join(':');
+    await run(createProviderAction(options()), {
+      cluster: 'local',
+      namespace: ns,
+      name: 'pinned',
+      type: 'vsphere',
+      endpoint: 'https://vcenter.example:443',
+      credentials: { username: 'admin', password: 'pw' },
+      caBundle: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      fingerprint,
+    });
+    const provider = await cluster.client.get<Provider>(Resources.Provider, ns, 'pinned');
+    expect(provider!.spec.endpointTLS).toMatchObject({ caSecretKey: 'ca.crt', fingerprint });
+    const secret = await cluster.client.get<{ data: Record<string, string> } & Provider>(
+      Resources.Secret,
+      ns,
+      'pinned-credentials',
+    );
+    expect(Buffer.from(secret!.data['ca.crt'], 'base64').toString()).toContain('BEGIN CERTIFICATE');
+
+    await run(createProviderAction(options()), {
+      cluster: 'local',
+      namespace: ns,
+      name: 'kvm',
+      type: 'libvirt',
+      endpoint: 'qemu+ssh://admin@kvm.example/system',
+      credentials: { 'ssh-privatekey': 'key' },
+      knownHosts: 'kvm.example ssh-ed25519 AAAAC3Nza',
+    });
+    const kvm = await cluster.client.get<{ data: Record<string, string> } & Provider>(
+      Resources.Secret,
+      ns,
+      'kvm-credentials',
+    );
+    expect(Buffer.from(kvm!.data.known_hosts, 'base64').toString()).toBe(
+      'kvm.example ssh-ed25519 AAAAC3Nza',
+    );
+  });
+
   it('dry-run returns the CRD validation error naming the field, and writes nothing', async () => {
     const bad = run(
       createProviderAction(options()),

@@ -42,10 +42,25 @@ export function createProviderAction(options: {
               'Secret keys (username/password, token_id/token_secret, ssh-privatekey, known_hosts)',
             ),
         replicas: (z) => z.number().int().min(0).max(50).optional(),
-        image: (z) => z.string().optional(),
+        // No `image`: what a provider pod runs is the operator's choice (its release images and
+        // --provider-allowed-image-prefixes), never a template's.
         rateLimit: (z) =>
           z.object({ qps: z.number().int().min(1), burst: z.number().int().min(1) }).optional(),
         insecureSkipVerify: (z) => z.boolean().optional(),
+        caBundle: (z) =>
+          z
+            .string()
+            .max(65536)
+            .optional()
+            .describe('PEM CA bundle the hypervisor certificate must chain to'),
+        fingerprint: (z) =>
+          z
+            .string()
+            .regex(/^([0-9A-Fa-f]{2}:){19}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/)
+            .optional()
+            .describe('SHA-1 or SHA-256 fingerprint the hypervisor certificate must have'),
+        knownHosts: (z) =>
+          z.string().max(65536).optional().describe('known_hosts lines for libvirt over SSH'),
         owner: (z) => z.string().optional(),
         gitops: (z) => z.object({ path: z.string().min(1) }).optional(),
       },
@@ -68,10 +83,20 @@ export function createProviderAction(options: {
       const input = ctx.input;
       const { cluster, api } = writer.clusterFor(input.cluster);
       const labels = { [TASK_ID_LABEL]: ctx.task.id, 'app.kubernetes.io/managed-by': 'backstage' };
-      // Templates pass every credential field; only the ones filled in go into the Secret.
+      // Templates pass every credential field; only the ones filled in go into the Secret, with
+      // what the provider verifies the hypervisor against (ca.crt, known_hosts).
       const credentials = Object.fromEntries(
-        Object.entries(input.credentials ?? {}).filter(([, value]) => value),
+        Object.entries({
+          ...input.credentials,
+          'ca.crt': input.caBundle,
+          known_hosts: input.knownHosts,
+        }).filter(([, value]) => value),
       );
+      const endpointTLS = {
+        ...(input.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+        ...(input.caBundle ? { caSecretKey: 'ca.crt' } : {}),
+        ...(input.fingerprint ? { fingerprint: input.fingerprint } : {}),
+      };
       const secretName = Object.keys(credentials).length ? `${input.name}-credentials` : undefined;
       const owner = input.owner ?? ctx.user?.ref;
       const provider: Provider = {
@@ -88,10 +113,8 @@ export function createProviderAction(options: {
           endpoint: input.endpoint,
           ...(secretName ? { credentialSecretRef: { name: secretName } } : {}),
           ...(input.rateLimit ? { rateLimit: input.rateLimit } : {}),
-          ...(input.insecureSkipVerify ? { endpointTLS: { insecureSkipVerify: true } } : {}),
-          ...(input.replicas !== undefined || input.image
-            ? { runtime: { replicas: input.replicas, image: input.image } }
-            : {}),
+          ...(Object.keys(endpointTLS).length ? { endpointTLS } : {}),
+          ...(input.replicas !== undefined ? { runtime: { replicas: input.replicas } } : {}),
         },
       };
       const ref = { cluster, namespace: input.namespace, name: input.name };

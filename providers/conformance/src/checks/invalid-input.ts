@@ -67,7 +67,13 @@ interface BadCall {
 }
 
 const BAD_CALLS: BadCall[] = [
-  { what: 'Delete with an empty id', field: 'id', call: (c) => c.delete({ id: '' }) },
+  {
+    what: 'Delete with an empty id',
+    field: 'id',
+    call: (c) => c.delete({ id: '', owner: { uid: 'u1', namespace: 'n', name: 'vm-1' } }),
+  },
+  // Without the owner anyone who learnt an id could delete the VM.
+  { what: 'Delete without the owner', field: 'owner.uid', call: (c) => c.delete({ id: 'vm-1' }) },
   { what: 'Describe with an empty id', field: 'id', call: (c) => c.describe({ id: '' }) },
   {
     what: 'Power with an empty id',

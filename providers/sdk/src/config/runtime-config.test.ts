@@ -150,8 +150,31 @@ describe('loadRuntimeConfig', () => {
     [['--operation-timeout=soon'], '--operation-timeout: "soon" is not a duration'],
     [['--provider-type=proxmox'], 'this binary implements "mock", not "proxmox"'],
     [['--grpc-adr=:1'], "command line: Unknown option '--grpc-adr'"],
+    [['--grpc-reflection=perhaps'], '--grpc-reflection: "perhaps" is not true or false'],
+    [
+      ['--tls-allowed-clients=URI:spiffe://cluster.local/ns/*/sa/virtrigaud-manager'],
+      '--tls-allowed-clients[0]: "URI:spiffe://cluster.local/ns/*/sa/virtrigaud-manager" must name one identity, without wildcards',
+    ],
+    [
+      ['--tls-allowed-clients=virtrigaud-manager'],
+      '--tls-allowed-clients[0]: "virtrigaud-manager" must be a subject alternative name',
+    ],
+    [['--tls-allowed-clients=DNS:virtrigaud-manager'], 'tls.allowedClients needs mutual TLS'],
   ])('rejects %j', (argv, message) => {
     expect(() => loadRuntimeConfig({ type: 'mock', argv, env })).toThrow(message);
+  });
+
+  it('leaves reflection off and admits no client identities unless configured', () => {
+    const config = loadRuntimeConfig({ type: 'mock', argv: SEED_ARGS.slice(0, 2), env });
+    expect(config).toMatchObject({ reflection: false, allowedClients: [] });
+  });
+
+  it('rejects a provider.json tls.allowedClients that is not a list of strings', () => {
+    fs.writeFileSync(path.join(d.config, 'provider.json'), '{"tls":{"allowedClients":"DNS:x"}}');
+    expect(() => loadRuntimeConfig({ type: 'mock', argv: [], env })).toThrow(
+      'provider.json tls.allowedClients must be an array of strings',
+    );
+    fs.rmSync(path.join(d.config, 'provider.json'));
   });
 
   it('passes provider-specific flags through', () => {

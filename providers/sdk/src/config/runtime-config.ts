@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '@virtrigaud/api';
 import { readCredentials, readProviderOptions, readTlsFiles, type TlsFiles } from './files';
 import type { ProviderOptions } from '../backend';
+import { checkClientIdentities } from '../runtime/client-authorization';
 
 export const DEFAULT_CREDENTIALS_DIR = '/etc/virtrigaud/credentials';
 export const DEFAULT_CONFIG_DIR = '/etc/virtrigaud/config';
@@ -22,6 +23,10 @@ export interface RuntimeConfig {
   logLevel: LogLevel;
   /** TLS material when TLS is enabled; mutual TLS when it includes a CA. */
   tls?: TlsFiles;
+  /** Under mutual TLS: the client certificate SANs admitted (see client-authorization.ts). */
+  allowedClients: string[];
+  /** Serve gRPC server reflection (off unless asked for: it maps the API for any caller). */
+  reflection: boolean;
   credentials: Record<string, string>;
   options: ProviderOptions;
   /** Token bucket toward the hypervisor; unlimited when absent. */
@@ -58,6 +63,8 @@ const RUNTIME_FLAGS = [
   'provider-type',
   'provider-endpoint',
   'tls-enabled',
+  'tls-allowed-clients',
+  'grpc-reflection',
   'log-level',
   'config',
   'operation-timeout',
@@ -141,6 +148,44 @@ function timeoutsOf(options: ProviderOptions): Record<string, number> {
   );
 }
 
+/**
+ * The client identities mutual TLS admits: `--tls-allowed-clients` / TLS_ALLOWED_CLIENTS (comma
+ * separated), else provider.json `tls.allowedClients` (what the operator renders). Mutual TLS
+ * without any is refused: it would admit every certificate of the CA, providers' own included.
+ */
+function allowedClientsOf(
+  flag: string | undefined,
+  options: ProviderOptions,
+  tls: TlsFiles | undefined,
+): string[] {
+  const fromConfig = (options.tls as { allowedClients?: unknown } | undefined)?.allowedClients;
+  if (fromConfig !== undefined && !isStringArray(fromConfig))
+    throw new Error('provider.json tls.allowedClients must be an array of strings');
+  const identities =
+    flag !== undefined
+      ? checkClientIdentities(
+          '--tls-allowed-clients',
+          flag
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
+      : checkClientIdentities('provider.json tls.allowedClients', fromConfig ?? []);
+  if (tls?.ca && identities.length === 0)
+    throw new Error(
+      'mutual TLS (ca.crt in the TLS directory) needs the client identities it admits: set provider.json tls.allowedClients, --tls-allowed-clients or TLS_ALLOWED_CLIENTS',
+    );
+  if (!tls?.ca && identities.length > 0)
+    throw new Error(
+      'tls.allowedClients needs mutual TLS: --tls-enabled=true and ca.crt in the TLS directory',
+    );
+  return identities;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
 /** Reads flags, environment and mounted files; throws an Error with a message fit for the log. */
 export function loadRuntimeConfig(input: LoadConfigInput): RuntimeConfig {
   const { env } = input;
@@ -161,6 +206,7 @@ export function loadRuntimeConfig(input: LoadConfigInput): RuntimeConfig {
   const options = readProviderOptions(
     flags.config ?? env.VIRTRIGAUD_CONFIG_DIR ?? DEFAULT_CONFIG_DIR,
   );
+  const tls = tlsEnabled ? readTlsFiles(env.VIRTRIGAUD_TLS_DIR ?? DEFAULT_TLS_DIR) : undefined;
   return {
     grpcAddr: flags['grpc-addr'] ?? env.GRPC_ADDR ?? ':9090',
     metricsAddr: flags['metrics-addr'] ?? env.METRICS_ADDR ?? ':8080',
@@ -169,7 +215,16 @@ export function loadRuntimeConfig(input: LoadConfigInput): RuntimeConfig {
     namespace: env.PROVIDER_NAMESPACE ?? '',
     name: env.PROVIDER_NAME ?? '',
     logLevel: parseLogLevel(flags['log-level'] ?? env.LOG_LEVEL ?? 'info'),
-    tls: tlsEnabled ? readTlsFiles(env.VIRTRIGAUD_TLS_DIR ?? DEFAULT_TLS_DIR) : undefined,
+    tls,
+    allowedClients: allowedClientsOf(
+      flags['tls-allowed-clients'] ?? env.TLS_ALLOWED_CLIENTS,
+      options,
+      tls,
+    ),
+    reflection: parseBool(
+      flags['grpc-reflection'] ?? env.GRPC_REFLECTION ?? 'false',
+      '--grpc-reflection',
+    ),
     credentials: readCredentials(
       env.VIRTRIGAUD_CREDENTIALS_DIR ?? DEFAULT_CREDENTIALS_DIR,
       input.requiredCredentials ?? [],

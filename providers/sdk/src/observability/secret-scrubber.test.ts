@@ -80,7 +80,11 @@ describe('secrets never leave the process', () => {
         }),
       ),
     );
-    seen.push(await error(client.delete({ id: 'vm-1' })));
+    seen.push(
+      await error(
+        client.delete({ id: 'vm-1', owner: { uid: 'u1', namespace: 'n', name: 'vm-1' } }),
+      ),
+    );
     seen.push(JSON.stringify(await client.describe({ id: 'vm-1' })));
     seen.push(JSON.stringify(await client.taskStatus({ task: { id: 't1' } })));
     seen.push(JSON.stringify(await client.validate()));

@@ -137,7 +137,9 @@ export function createHandlers(deps: HandlerDeps): ProviderServer {
 
     delete: runner.unary('Delete', async (req, ctx) => {
       const id = requireId('id', req.id);
-      const owner = optionalOwner('owner', req.owner);
+      // Deleting needs the owner: the backend refuses a VM stamped with another owner, so a
+      // caller that knows only an id (from Describe or a list) cannot delete somebody's VM.
+      const owner = requireOwner('owner', req.owner);
       return taskRef(await hv(ctx, () => backend.delete(ctx, id, owner)));
     }),
 

@@ -1,5 +1,6 @@
-// One provider process: the provider.v1 gRPC service (plus grpc.health.v1 and reflection) on the
-// gRPC address, metrics and probes on the metrics address, health following the hypervisor, and
+// One provider process: the provider.v1 gRPC service (plus grpc.health.v1, and reflection when
+// asked for) on the gRPC address, every call checked against the client allow-list under mutual
+// TLS, metrics and probes on the metrics address, health following the hypervisor, and
 // a graceful stop. `runProvider` feeds it from flags/env/files; tests call it directly.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -16,6 +17,7 @@ import { createLogger } from '../observability/logger';
 import { endpointHost, ProviderMetrics } from '../observability/metrics';
 import { createSecretScrubber } from '../observability/secret-scrubber';
 import { CallRunner } from './call-runner';
+import { clientAuthorization } from './client-authorization';
 import { createHandlers } from './handlers';
 import { HealthMonitor } from './health-monitor';
 import { grpcBindTargets, parseListenAddress } from './listen-address';
@@ -41,6 +43,13 @@ export interface ProviderServerOptions {
   options?: ProviderOptions;
   /** TLS; mutual TLS when it carries a CA. */
   tls?: TlsFiles;
+  /**
+   * Under mutual TLS, the client certificate SANs admitted (required then: a certificate from the
+   * CA alone does not tell the manager from anyone else the CA issued for).
+   */
+  allowedClients?: readonly string[];
+  /** Serve gRPC server reflection (default off). */
+  reflection?: boolean;
   rateLimit?: { qps: number; burst: number };
   operationTimeoutMs?: number;
   operationTimeoutsMs?: Record<string, number>;
@@ -155,7 +164,12 @@ export async function startProviderServer(
     onUnavailable: () => void monitor.probe(),
   });
 
-  const server = new Server(GRPC_SERVER_OPTIONS);
+  if (options.tls?.ca && !options.allowedClients?.length)
+    throw new Error('mutual TLS needs allowedClients: the client identities it admits');
+  const server = new Server({
+    ...GRPC_SERVER_OPTIONS,
+    ...(options.tls?.ca ? { interceptors: [clientAuthorization(options.allowedClients!)] } : {}),
+  });
   server.addService(
     ProviderService,
     createHandlers({
@@ -167,7 +181,7 @@ export async function startProviderServer(
     }),
   );
   health.addToServer(server);
-  reflectionService().addToServer(server);
+  if (options.reflection) reflectionService().addToServer(server);
   const grpcPort = await bind(server, grpcBindTargets(grpcAddress), serverCredentials(options.tls));
   const http = await startObservabilityServer(
     metricsAddress,
@@ -180,6 +194,8 @@ export async function startProviderServer(
       grpcPort,
       metricsPort: http.port,
       tls: options.tls ? (options.tls.ca ? 'mutual' : 'server') : 'off',
+      allowedClients: options.tls?.ca ? options.allowedClients : undefined,
+      reflection: Boolean(options.reflection),
       rateLimit: options.rateLimit ?? 'unlimited',
       serving: monitor.isServing,
     },

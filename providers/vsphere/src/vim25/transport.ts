@@ -74,12 +74,20 @@ function createAgent(policy: TlsPolicy): https.Agent {
   }
 }
 
+/**
+ * The most a SOAP response may hold. The largest answers (a RetrievePropertiesEx page of a big
+ * inventory) stay well below it; a vCenter, or anything impersonating one, sending more would
+ * otherwise grow the provider's memory without bound.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export class HttpsTransport {
   private readonly agent: https.Agent;
 
   constructor(
     private readonly url: URL,
     policy: TlsPolicy,
+    private readonly maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {
     this.agent = createAgent(policy);
   }
@@ -101,7 +109,18 @@ export class HttpsTransport {
         },
         (response) => {
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received <= this.maxResponseBytes) return void chunks.push(chunk);
+            chunks.length = 0;
+            reject(
+              unavailable(
+                `vCenter ${this.url.host} sent a response larger than ${this.maxResponseBytes} bytes`,
+              ),
+            );
+            request.destroy();
+          });
           response.on('error', (err) => reject(this.networkError(err)));
           response.on('end', () =>
             resolve({

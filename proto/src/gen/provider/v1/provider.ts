@@ -172,7 +172,10 @@ export interface DeleteRequest {
   id: string;
   /** Optional host the VM lives on. */
   targetHostId: string;
-  /** Owner of the VM; when set, the provider refuses to delete a VM stamped with another owner. */
+  /**
+   * Owner of the VM, required (owner.uid): the provider refuses a Delete without it
+   * (INVALID_ARGUMENT naming owner.uid) and a Delete of a VM stamped with another owner.
+   */
   owner: ObjectIdentity | undefined;
 }
 
