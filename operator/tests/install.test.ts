@@ -3,6 +3,8 @@
 // Established, the manager's Pods pass the namespace's restricted Pod Security, and the shipped
 // RBAC lets the manager's ServiceAccount do its work.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -81,6 +83,35 @@ describe(`kubectl apply --server-side -k operator/config`, () => {
     it.todo(
       'the shipped RBAC is checked on the real kube-apiserver only (no RBAC in the devcluster)',
     );
+  }
+
+  // The shipped ValidatingAdmissionPolicy refuses, before anything is stored, a Provider that
+  // would make the manager run a foreign image; the devcluster has no admission policies (the
+  // Provider controller's own check, tested in its unit tests, is the guard there).
+  if (testServerKind() === 'real') {
+    it(
+      'refuses a Provider whose image has no allowed prefix, naming the field',
+      async () => {
+        const provider = {
+          apiVersion: `${GROUP}/v1beta1`,
+          kind: 'Provider',
+          metadata: { name: 'foreign-image', namespace: 'default' },
+          spec: { type: 'mock', endpoint: 'mock://', runtime: { image: 'evil.example/miner:1' } },
+        };
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'install-')), 'p.json');
+        fs.writeFileSync(file, JSON.stringify(provider));
+        const refusal = await kubectl('create', '-f', file).then(
+          () => undefined,
+          (error: { stderr: string }) => error.stderr,
+        );
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+        expect(refusal).toContain('spec.runtime.image: "evil.example/miner:1"');
+        expect(refusal).toContain('virtrigaud-provider-runtime');
+      },
+      KUBECTL_TIMEOUT_MS,
+    );
+  } else {
+    it.todo('the shipped admission policy is enforced on the real kube-apiserver only');
   }
 
   it(

@@ -121,6 +121,10 @@ export async function startRealControlPlane(): Promise<RealControlPlane> {
         `--client-ca-file=${certs.caCert}`,
         `--token-auth-file=${tokenFile}`,
         '--authorization-mode=RBAC',
+        // The install ships a ValidatingAdmissionPolicy (operator/config/admission); 1.28 serves
+        // its API (v1beta1) only when asked, as a production 1.28 cluster using it must be too.
+        '--feature-gates=ValidatingAdmissionPolicy=true',
+        '--runtime-config=admissionregistration.k8s.io/v1beta1=true',
         `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
         `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
         `--service-account-key-file=${certs.serviceAccountPublicKey}`,

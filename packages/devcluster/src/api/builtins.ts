@@ -218,5 +218,22 @@ export function builtinTypes(): ResourceType[] {
       kind: 'ClusterRoleBinding',
       namespaced: false,
     }),
+    // Stored, not enforced (like RBAC): the install ships a policy, and a real server enforces it.
+    builtin({
+      group: 'admissionregistration.k8s.io',
+      version: 'v1beta1',
+      resource: 'validatingadmissionpolicies',
+      kind: 'ValidatingAdmissionPolicy',
+      namespaced: false,
+      generation: true,
+    }),
+    builtin({
+      group: 'admissionregistration.k8s.io',
+      version: 'v1beta1',
+      resource: 'validatingadmissionpolicybindings',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      namespaced: false,
+      generation: true,
+    }),
   ];
 }
