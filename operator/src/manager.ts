@@ -1,6 +1,24 @@
 // The manager: shared informers for every kind the controllers read, the five controllers, leader
 // election, and the metrics/health servers. Caches start on every replica (a standby is warm);
 // controllers start only on the leader.
+import {
+  createResolver,
+  type EndpointSliceLike,
+  Informer,
+  keyOf,
+  KubeClient,
+  KubeEventRecorder,
+  type KubeObject,
+  KubeResources,
+  LeaderElector,
+  type ResourceType,
+  SERVICE_NAME_LABEL,
+  type ServiceAddressResolver,
+  type ServiceAddressSource,
+  type ServiceLike,
+  WriteExpectations,
+} from '@virtrigaud/kube';
+import { LABEL_MANAGED_BY, MANAGED_BY, Resources } from '@virtrigaud/api';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -15,20 +33,6 @@ import type {
   VMSnapshot,
 } from '@virtrigaud/api';
 import type { Logger } from 'pino';
-import { KubeClient } from './kube/client';
-import { KubeEventRecorder } from './kube/events';
-import { Informer } from './kube/informer';
-import { LeaderElector } from './kube/leader-election';
-import { Resources, type ResourceType } from './kube/resources';
-import { keyOf, type KubeObject } from './kube/types';
-import {
-  createResolver,
-  SERVICE_NAME_LABEL,
-  type EndpointSliceLike,
-  type ServiceAddressResolver,
-  type ServiceAddressSource,
-  type ServiceLike,
-} from './grpc/address-resolver';
 import { ProviderGateway } from './grpc/provider-gateway';
 import { ManagerMetrics } from './observability/metrics';
 import {
@@ -39,8 +43,6 @@ import {
   parseListenAddress,
 } from './observability/http-servers';
 import { Controller } from './runtime/controller';
-import { WriteExpectations } from './runtime/expectations';
-import { LABEL_MANAGED_BY, MANAGED_BY } from './controllers/provider/constants';
 import { ProviderEndpoints } from './controllers/provider/endpoint';
 import { ProviderReconciler } from './controllers/provider/reconciler';
 import { VirtualMachineReconciler, type VM } from './controllers/virtualmachine/reconciler';
@@ -232,13 +234,13 @@ export class Manager {
     const snapshots = this.informer<Cached<VMSnapshot>>(Resources.VMSnapshot);
     const clones = this.informer<Cached<VMClone>>(Resources.VMClone);
     const sets = this.informer<Cached<VMSet>>(Resources.VMSet);
-    const deployments = this.informer<KubeObject>(Resources.Deployment, managed);
-    const services = this.informer<ServiceLike>(Resources.Service, managed);
-    const configMaps = this.informer<KubeObject>(Resources.ConfigMap, managed);
+    const deployments = this.informer<KubeObject>(KubeResources.Deployment, managed);
+    const services = this.informer<ServiceLike>(KubeResources.Service, managed);
+    const configMaps = this.informer<KubeObject>(KubeResources.ConfigMap, managed);
     // Only needed to balance over provider replicas; every slice carries its Service's name.
     const slices =
       o.serviceAddressSource === 'endpoint-slices'
-        ? this.informer<EndpointSliceLike>(Resources.EndpointSlice, SERVICE_NAME_LABEL)
+        ? this.informer<EndpointSliceLike>(KubeResources.EndpointSlice, SERVICE_NAME_LABEL)
         : undefined;
     slices?.addIndex('service', (slice) => [
       `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,

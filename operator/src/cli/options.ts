@@ -1,6 +1,6 @@
 // Command-line flags of virtrigaud-manager (controller-runtime's names where they exist).
+import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '@virtrigaud/kube';
 import { parseArgs } from 'node:util';
-import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '../grpc/address-resolver';
 import { DEFAULT_MANAGER_OPTIONS, type ManagerOptions } from '../manager';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
 

@@ -2,6 +2,8 @@ export * from './types';
 export { API_VERSION, GROUP, VERSION, KINDS, kindDefinition } from './kinds';
 export type { KindDefinition, PrinterColumn } from './kinds';
 export { customResourceDefinition } from './crd';
+export { Resources } from './resources';
+export * from './provider-naming';
 export { PROVIDER_TYPES, ProviderSpec as ProviderSpecSchema } from './schema/provider';
 export {
   POWER_STATES,

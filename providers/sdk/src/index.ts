@@ -41,7 +41,6 @@ export {
   type RunningProvider,
 } from './runtime/provider-server';
 export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
-export { TokenBucket } from './runtime/token-bucket';
 export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';
 export { parseJsonField, checkValue } from './validation/json-fields';
 export * as wireSchemas from './validation/schemas';

@@ -1,13 +1,16 @@
 // Where the manager reaches a Provider: the generated Service, resolved through the configured
 // ServiceAddressResolver, plus the TLS material when the Provider serves gRPC over TLS.
+import {
+  type Informer,
+  type KubeClient,
+  type KubeObject,
+  KubeResources,
+  type ServiceAddressResolver,
+  type ServiceLike,
+} from '@virtrigaud/kube';
+import { GRPC_PORT_NAME, generatedName } from '@virtrigaud/api';
 import type { Provider } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import type { Informer } from '../../kube/informer';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
-import type { ServiceAddressResolver, ServiceLike } from '../../grpc/address-resolver';
 import type { ProviderEndpoint, TlsMaterial } from '../../grpc/provider-gateway';
-import { GRPC_PORT_NAME, generatedName } from './constants';
 import { tlsEnabled } from './render';
 
 export type EndpointResult =
@@ -79,7 +82,7 @@ export class ProviderEndpoints {
     const cacheKey = `${namespace}/${secretName}`;
     const cached = this.tlsCache.get(cacheKey);
     if (cached && Date.now() - cached.at < TLS_CACHE_MS) return cached.material;
-    const secret = await this.client.get<SecretObject>(Resources.Secret, namespace, secretName);
+    const secret = await this.client.get<SecretObject>(KubeResources.Secret, namespace, secretName);
     const data = secret?.data ?? {};
     const decode = (key: string) => (data[key] ? Buffer.from(data[key], 'base64') : undefined);
     const ca = decode('ca.crt');

@@ -2,17 +2,9 @@
 // describes: the arguments, environment, credential mount and labels of its tables, plus replicas,
 // resources, scheduling, probes and the pod security the seed requires. Pure functions: the
 // reconciler decides when to write, tests assert every field.
-import { createHash } from 'node:crypto';
-import type { Provider } from '@virtrigaud/api';
-import type { Manifest } from '../../kube/types';
-import { controllerReference } from '../owner-reference';
+import type { Manifest } from '@virtrigaud/kube';
 import {
-  CHECKSUM_ANNOTATION,
-  CONFIG_DIR,
-  CONFIG_FILE,
-  CREDENTIALS_DIR,
   DEFAULT_GRPC_PORT,
-  DEFAULT_IMAGE_REPOSITORY,
   GRPC_PORT_NAME,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
@@ -21,13 +13,23 @@ import {
   MANAGED_BY,
   METRICS_PORT,
   METRICS_PORT_NAME,
-  NONROOT_UID,
   PROVIDER_APP_NAME,
-  SPEC_HASH_ANNOTATION,
-  TLS_DIR,
   configMapName,
   generatedName,
-} from './constants';
+} from '@virtrigaud/api';
+import {
+  CHECKSUM_ANNOTATION,
+  CONFIG_DIR,
+  CONFIG_FILE,
+  CREDENTIALS_DIR,
+  DEFAULT_IMAGE_REPOSITORY,
+  NONROOT_UID,
+  SPEC_HASH_ANNOTATION,
+  TLS_DIR,
+} from './pod-settings';
+import { createHash } from 'node:crypto';
+import type { Provider } from '@virtrigaud/api';
+import { controllerReference } from '../owner-reference';
 
 /** Environment variables the controller owns; spec.runtime.env cannot override them. */
 export const RESERVED_ENV = [

@@ -3,7 +3,7 @@
 // run in the background; API requests only read what is stored.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ProviderMetrics } from '@virtrigaud/plugin-virtrigaud-common';
-import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/operator';
+import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/api';
 import type { ClusterCache } from '../cache/cluster-cache';
 import { resolveServiceAddress } from './service-address';
 import { sampleBetween, snapshotFromText, type CounterSnapshot } from './provider-metrics';

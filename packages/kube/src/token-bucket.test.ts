@@ -1,4 +1,4 @@
-import { TokenBucket } from '../runtime/token-bucket';
+import { TokenBucket } from './token-bucket';
 
 describe('TokenBucket', () => {
   it('grants the burst at once, then one token per 1/qps seconds, in order', async () => {
@@ -34,5 +34,25 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake()).toBe(false);
     bucket.close(new Error('closed'));
     await expect(waiting).rejects.toThrow('closed');
+  });
+
+  it('reserve() takes a token at once and tells how long it is in debt', () => {
+    const bucket = new TokenBucket(10, 2);
+    expect([bucket.reserve(), bucket.reserve()]).toEqual([0, 0]);
+    const third = bucket.reserve();
+    expect(third).toBeGreaterThan(90);
+    expect(third).toBeLessThanOrEqual(100);
+    expect(bucket.reserve()).toBeGreaterThan(190);
+  });
+
+  it('gives the token of a caller who stopped waiting back', async () => {
+    const bucket = new TokenBucket(0.001, 1);
+    expect(bucket.tryTake()).toBe(true);
+    const controller = new AbortController();
+    const waiting = bucket.take(controller.signal);
+    controller.abort(new Error('deadline'));
+    await expect(waiting).rejects.toThrow('deadline');
+    // The aborted caller's reservation is undone: the next one waits one token, not two.
+    expect(bucket.reserve()).toBeLessThanOrEqual(1_000_000);
   });
 });
