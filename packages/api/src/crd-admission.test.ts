@@ -85,6 +85,16 @@ describe('Provider CRD', () => {
       (s) => (s.runtime.resources = { requests: { memory: 'lots' } }),
     ],
     [
+      'a memory request given as a negative number',
+      'spec.runtime.resources.requests.memory',
+      (s) => (s.runtime.resources = { requests: { memory: -1 } }),
+    ],
+    [
+      'a nodeSelector value longer than a label value may be',
+      'spec.runtime.nodeSelector.zone',
+      (s) => (s.runtime.nodeSelector = { zone: 'z'.repeat(64) }),
+    ],
+    [
       'an unknown toleration effect',
       'spec.runtime.tolerations[0].effect',
       (s) => (s.runtime.tolerations = [{ key: 'a', effect: 'Sometimes' }]),
@@ -134,6 +144,23 @@ describe('Provider CRD', () => {
     expect(result.message).toContain(field);
   });
 
+  it('accepts a quantity given as a number or as a string', async () => {
+    const provider = clone(seedProviders[0]);
+    provider.spec.runtime.resources = { requests: { cpu: 2, memory: '512Mi' } };
+    expect((await api.admit(provider)).allowed).toBe(true);
+  });
+
+  it('fills in the rate limit a user gives only in part, then checks burst against qps', async () => {
+    const provider = clone(seedProviders[0]);
+    provider.spec.rateLimit = { qps: 15 };
+    expect((await api.admit(provider)).object?.spec.rateLimit).toEqual({ qps: 15, burst: 20 });
+    provider.spec.rateLimit = { qps: 50 };
+    expect(await api.admit(provider)).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining('spec.rateLimit.burst'),
+    });
+  });
+
   it('rejects a libvirt endpoint that is no libvirt URI', async () => {
     const provider = clone(seedProviders[1]);
     provider.spec.endpoint = 'ssh://admin@kvm.example.com';
@@ -148,6 +175,45 @@ describe('Provider CRD', () => {
     const provider = clone(seedProviders[0]);
     delete (provider as Partial<Manifest>).spec;
     expect((await api.admit(provider)).message).toContain('spec');
+  });
+});
+
+describe('VMSet CRD', () => {
+  const vmSet = (labels: Record<string, string>): Manifest => ({
+    apiVersion: 'infra.virtrigaud.io/v1beta1',
+    kind: 'VMSet',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels },
+        spec: clone(vmExamples.find((o) => o.metadata.name === 'web-vsphere')!.spec),
+      },
+    },
+  });
+
+  it('accepts a template whose labels include the selector', async () => {
+    const result = await api.admit(vmSet({ app: 'web', tier: 'front' }));
+    expect(result).toMatchObject({
+      allowed: true,
+      object: { spec: { updateStrategy: { type: 'RollingUpdate' } } },
+    });
+  });
+
+  it.each([
+    [
+      'a label the selector names with another value',
+      'spec.template.metadata.labels',
+      { app: 'db' },
+    ],
+    [
+      'a label value longer than 63 characters',
+      'spec.template.metadata.labels.tier',
+      { app: 'web', tier: 'x'.repeat(64) },
+    ],
+  ])('rejects a template with %s, naming %s', async (_, field, labels) => {
+    expect((await api.admit(vmSet(labels))).message).toContain(field);
   });
 });
 
@@ -190,6 +256,18 @@ describe('VirtualMachine and its supporting kinds', () => {
     const result = await api.admit(object);
     expect(result.allowed).toBe(false);
     expect(result.message).toContain(field);
+  });
+
+  const network = (name: string) => clone(vmExamples.find((o) => o.metadata.name === name)!);
+  it('gives a network without ipAllocation DHCP', async () => {
+    const result = await api.admit(network('kvm-net'));
+    expect(result.object?.spec.ipAllocation).toEqual({ type: 'DHCP' });
+  });
+
+  it('rejects Static allocation without an address, naming spec.ipAllocation.address', async () => {
+    const object = network('app-net');
+    delete object.spec.ipAllocation.address;
+    expect((await api.admit(object)).message).toContain('spec.ipAllocation.address');
   });
 
   it('rejects an image with two sources and a UEFI-less secure boot class', async () => {

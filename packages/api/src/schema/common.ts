@@ -39,9 +39,20 @@ export function MapOf<T extends TSchema>(
   });
 }
 
-/** A string→string map (labels, nodeSelector). */
+/** A string→string map (annotations). */
 export function StringMap(options: { description: string; maxProperties?: number }) {
   return MapOf(Type.String(), options);
+}
+
+/** Kubernetes label-value syntax: at most 63 characters, alphanumeric at both ends. */
+export const LABEL_VALUE_PATTERN = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+
+/**
+ * A map of label values (labels, selectors, nodeSelector). The bounded value length is also what
+ * lets a CEL rule iterate over the map within the API server's cost budget.
+ */
+export function LabelMap(options: { description: string; maxProperties: number }) {
+  return MapOf(Type.String({ maxLength: 63, pattern: LABEL_VALUE_PATTERN }), options);
 }
 
 /** Free-form object kept as-is (Kubernetes core types such as affinity that we pass through). */
@@ -53,14 +64,17 @@ export function Opaque(description: string) {
   });
 }
 
-/** A Kubernetes quantity, accepted as a number or a string like the core API does. */
+/**
+ * A Kubernetes quantity, accepted as a number or a string like the core API does. A structural
+ * schema allows only the bare `anyOf: [{type: integer}, {type: string}]` for int-or-string, so
+ * the bounds sit beside it: `minimum` applies to numbers only and `pattern` to strings only.
+ */
 export function Quantity(description: string) {
   return Type.Unsafe<string | number>({
     'x-kubernetes-int-or-string': true,
-    anyOf: [
-      { type: 'integer', minimum: 0 },
-      { type: 'string', pattern: QUANTITY_PATTERN },
-    ],
+    anyOf: [{ type: 'integer' }, { type: 'string' }],
+    minimum: 0,
+    pattern: QUANTITY_PATTERN,
     description,
   });
 }
@@ -101,6 +115,19 @@ export function SecretKeyRef(defaultKey: string, description: string) {
       ),
     },
     { description },
+  );
+}
+
+/**
+ * The `default` of an object whose fields have defaults: the fields' defaults written out. The
+ * API server checks an object's default against its CEL rules as given, without filling in the
+ * fields' own defaults first, so `default: {}` would fail a rule such as `self.burst >= self.qps`.
+ */
+export function defaultsOf(properties: TProperties): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, schema]) => 'default' in schema)
+      .map(([name, schema]) => [name, (schema as { default: unknown }).default]),
   );
 }
 

@@ -3,6 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import {
   Conditions,
+  defaultsOf,
+  LabelMap,
   MapOf,
   ObjectName,
   ObjectWithRules,
@@ -11,7 +13,6 @@ import {
   Quantity,
   Status,
   StringEnum,
-  StringMap,
 } from './common';
 
 export const PROVIDER_TYPES = ['vsphere', 'libvirt', 'proxmox', 'mock'] as const;
@@ -118,7 +119,7 @@ const Runtime = Type.Object(
     resources: Type.Optional(Resources),
     affinity: Type.Optional(Opaque('Pod affinity/anti-affinity, as in a core PodSpec.')),
     nodeSelector: Type.Optional(
-      StringMap({ description: 'Node labels the provider pods must run on.', maxProperties: 64 }),
+      LabelMap({ description: 'Node labels the provider pods must run on.', maxProperties: 64 }),
     ),
     tolerations: Type.Optional(
       Type.Array(Toleration, { maxItems: 64, description: 'Taints the provider pods tolerate.' }),
@@ -140,26 +141,28 @@ const Runtime = Type.Object(
   { default: {}, description: 'How the provider runs.' },
 );
 
+const tlsFields = {
+  enabled: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description: 'Serve gRPC over TLS (--tls-enabled); the manager verifies the certificate.',
+    }),
+  ),
+  secretRef: Type.Optional(
+    Type.Object(
+      {
+        name: ObjectName('Name of a kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt.'),
+      },
+      {
+        description:
+          'Certificate, key and CA for the gRPC server; ca.crt also authenticates the manager (mutual TLS).',
+      },
+    ),
+  ),
+};
+
 const Tls = ObjectWithRules(
-  {
-    enabled: Type.Optional(
-      Type.Boolean({
-        default: false,
-        description: 'Serve gRPC over TLS (--tls-enabled); the manager verifies the certificate.',
-      }),
-    ),
-    secretRef: Type.Optional(
-      Type.Object(
-        {
-          name: ObjectName('Name of a kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt.'),
-        },
-        {
-          description:
-            'Certificate, key and CA for the gRPC server; ca.crt also authenticates the manager (mutual TLS).',
-        },
-      ),
-    ),
-  },
+  tlsFields,
   [
     {
       rule: '!self.enabled || has(self.secretRef)',
@@ -167,7 +170,7 @@ const Tls = ObjectWithRules(
       fieldPath: '.secretRef',
     },
   ],
-  { default: {}, description: 'TLS between the manager and the provider pods.' },
+  { default: defaultsOf(tlsFields), description: 'TLS between the manager and the provider pods.' },
 );
 
 const EndpointTls = ObjectWithRules(
@@ -239,25 +242,27 @@ const Defaults = Type.Object(
   { description: 'Placement used when a VirtualMachine does not say.' },
 );
 
+const rateLimitFields = {
+  qps: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      default: 10,
+      description: 'Sustained requests per second toward the hypervisor.',
+    }),
+  ),
+  burst: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100000,
+      default: 20,
+      description: 'Requests allowed in a burst above qps.',
+    }),
+  ),
+};
+
 const RateLimit = ObjectWithRules(
-  {
-    qps: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 10000,
-        default: 10,
-        description: 'Sustained requests per second toward the hypervisor.',
-      }),
-    ),
-    burst: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 100000,
-        default: 20,
-        description: 'Requests allowed in a burst above qps.',
-      }),
-    ),
-  },
+  rateLimitFields,
   [
     {
       rule: 'self.burst >= self.qps',
@@ -266,7 +271,7 @@ const RateLimit = ObjectWithRules(
     },
   ],
   {
-    default: {},
+    default: defaultsOf(rateLimitFields),
     description:
       'Token-bucket limit on calls to the hypervisor, shared by all replicas of the Provider.',
   },

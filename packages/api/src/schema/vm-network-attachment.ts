@@ -1,11 +1,42 @@
 // VMNetworkAttachment: a network a VM can join, per hypervisor kind, with its IP allocation.
 import { Type } from '@sinclair/typebox';
-import { Conditions, ObjectWithRules, ObservedGeneration, Status, StringEnum } from './common';
+import {
+  Conditions,
+  defaultsOf,
+  ObjectWithRules,
+  ObservedGeneration,
+  Status,
+  StringEnum,
+} from './common';
 
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$';
 const IPV4_CIDR =
   '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$';
 const NIC_MODELS = ['virtio', 'e1000', 'e1000e', 'vmxnet3', 'rtl8139'] as const;
+
+const ipAllocationFields = {
+  type: Type.Optional(
+    StringEnum(['DHCP', 'Static', 'None'] as const, {
+      description: 'How the guest gets its address.',
+      default: 'DHCP',
+    }),
+  ),
+  address: Type.Optional(
+    Type.String({
+      pattern: IPV4_CIDR,
+      description: 'Static address in CIDR form, 10.0.0.10/24.',
+    }),
+  ),
+  gateway: Type.Optional(
+    Type.String({ pattern: IPV4, description: 'Default gateway for Static.' }),
+  ),
+  dns: Type.Optional(
+    Type.Array(Type.String({ pattern: IPV4 }), {
+      maxItems: 8,
+      description: 'DNS servers for Static.',
+    }),
+  ),
+};
 
 export const VMNetworkAttachmentSpec = ObjectWithRules(
   {
@@ -72,29 +103,7 @@ export const VMNetworkAttachmentSpec = ObjectWithRules(
     ),
     ipAllocation: Type.Optional(
       ObjectWithRules(
-        {
-          type: Type.Optional(
-            StringEnum(['DHCP', 'Static', 'None'] as const, {
-              description: 'How the guest gets its address.',
-              default: 'DHCP',
-            }),
-          ),
-          address: Type.Optional(
-            Type.String({
-              pattern: IPV4_CIDR,
-              description: 'Static address in CIDR form, 10.0.0.10/24.',
-            }),
-          ),
-          gateway: Type.Optional(
-            Type.String({ pattern: IPV4, description: 'Default gateway for Static.' }),
-          ),
-          dns: Type.Optional(
-            Type.Array(Type.String({ pattern: IPV4 }), {
-              maxItems: 8,
-              description: 'DNS servers for Static.',
-            }),
-          ),
-        },
+        ipAllocationFields,
         [
           {
             rule: "self.type != 'Static' || has(self.address)",
@@ -103,7 +112,7 @@ export const VMNetworkAttachmentSpec = ObjectWithRules(
           },
         ],
         {
-          default: {},
+          default: defaultsOf(ipAllocationFields),
           description: 'IP address allocation (passed to cloud-init network config).',
         },
       ),

@@ -1,6 +1,6 @@
 // VMPlacementPolicy: hard and soft placement constraints plus anti-affinity between VMs.
 import { Type } from '@sinclair/typebox';
-import { Conditions, ObservedGeneration, Status, StringEnum, StringMap } from './common';
+import { Conditions, ObservedGeneration, Status, StringEnum, LabelMap } from './common';
 
 function Targets(description: string) {
   const list = (what: string) =>
@@ -29,7 +29,7 @@ export const VMPlacementPolicySpec = Type.Object(
     antiAffinity: Type.Optional(
       Type.Object(
         {
-          matchLabels: StringMap({
+          matchLabels: LabelMap({
             description: 'VMs to keep apart from each other.',
             maxProperties: 32,
           }),

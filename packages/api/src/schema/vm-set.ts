@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import {
   Conditions,
+  LabelMap,
   ObjectWithRules,
   ObservedGeneration,
   Status,
@@ -17,7 +18,7 @@ export const VMSetSpec = ObjectWithRules(
     ),
     selector: Type.Object(
       {
-        matchLabels: StringMap({
+        matchLabels: LabelMap({
           description: 'Labels that identify the VMs of this set.',
           maxProperties: 32,
         }),
@@ -28,7 +29,7 @@ export const VMSetSpec = ObjectWithRules(
       {
         metadata: Type.Object(
           {
-            labels: StringMap({
+            labels: LabelMap({
               description: 'Labels of each VM; must include the selector.',
               maxProperties: 64,
             }),
