@@ -27,6 +27,7 @@ COPY --from=build /src/packages/api/dist ./packages/api/dist
 COPY --from=build /src/providers/sdk/package.json ./providers/sdk/package.json
 COPY --from=build /src/providers/sdk/dist ./providers/sdk/dist
 COPY --from=build /src/providers/libvirt/package.json ./providers/libvirt/package.json
+COPY --from=build /src/providers/libvirt/bin ./providers/libvirt/bin
 COPY --from=build /src/providers/libvirt/dist ./providers/libvirt/dist
 # HOME=/tmp: ssh writes known_hosts/control sockets there (an emptyDir; the root FS is read-only).
 ENV NODE_ENV=production HOME=/tmp

@@ -17,7 +17,7 @@ RUN npm install --no-audit --no-fund --ignore-scripts \
  && cp -r --parents package.json node_modules proto/package.json proto/dist proto/provider \
       packages/kube/package.json packages/kube/dist packages/api/package.json packages/api/dist \
       providers/sdk/package.json providers/sdk/dist \
-      providers/${PROVIDER}/package.json providers/${PROVIDER}/dist /out/ \
+      providers/${PROVIDER}/package.json providers/${PROVIDER}/bin providers/${PROVIDER}/dist /out/ \
  && ln -s node_modules/.bin/provider-${PROVIDER} /out/provider
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot

@@ -4,8 +4,9 @@
 import { type KubeObject, KubeResources } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { Condition } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 
 let cluster: TestCluster;

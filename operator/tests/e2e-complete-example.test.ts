@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
 import type { VMInfo } from '@virtrigaud/proto';
+import { eventually } from '@virtrigaud/testing';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ProviderProbe, providerAddress, providerPid } from './support/provider-probe';
 import {

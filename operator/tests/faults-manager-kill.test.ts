@@ -6,8 +6,9 @@
 import { Informer, type KubeObject } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { VirtualMachineStatus } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { between, faultSeed, mulberry32 } from './support/prng';
 import { ProviderProbe, duplicates, providerAddress } from './support/provider-probe';
@@ -83,7 +84,7 @@ it('ends with exactly 50 running VMs at the provider after 5 manager kills', asy
     await eventually(
       `${target} VM writes before kill ${kill}`,
       () => writes >= target || running().length === VM_COUNT,
-      30_000,
+      { timeoutMs: 30_000 },
     );
     await manager.kill();
     kills.push(
@@ -94,11 +95,9 @@ it('ends with exactly 50 running VMs at the provider after 5 manager kills', asy
   console.log(kills.join('\n'));
 
   const current = manager;
-  await eventually(
-    'all VMs Running after the last restart',
-    () => running().length === VM_COUNT,
-    60_000,
-  ).catch((err: Error) => {
+  await eventually('all VMs Running after the last restart', () => running().length === VM_COUNT, {
+    timeoutMs: 60_000,
+  }).catch((err: Error) => {
     throw new Error(`${err.message} (${progress()}); manager output:\n${current.log()}`);
   });
 

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ProviderProbe, duplicates, providerAddress, providerPid } from './support/provider-probe';
 import { NAMESPACE, applyCompleteExample, providerReady } from './support/seed-example';
@@ -74,7 +75,7 @@ it('a provider killed mid-create comes back with no duplicate VM', async () => {
       (await listVMs(cluster.client)).filter(
         (vm) => vm.status?.phase === 'Running' && vm.status.ips?.length,
       ).length === VM_COUNT,
-    60_000,
+    { timeoutMs: 60_000 },
   );
   // Create calls were cut by the kill (their answers lost) and made again.
   const cutCreates = (await manager.metrics.providerCalls.get()).values.filter(

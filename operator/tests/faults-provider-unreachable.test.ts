@@ -4,6 +4,7 @@
 // when the network returns — including a spec change made during the outage.
 // The outage lasts FAULT_OUTAGE_MS (default 5 s to keep CI fast; the 30 s is
 // FAULT_OUTAGE_MS=30000).
+import { eventually } from '@virtrigaud/testing';
 import {
   DevclusterAnnotationResolver,
   type KubeObject,
@@ -13,7 +14,7 @@ import {
 import { Resources } from '@virtrigaud/api';
 import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ProviderProbe, providerAddress } from './support/provider-probe';
 import {

@@ -7,8 +7,9 @@ import { type KubeObject, KubeResources } from '@virtrigaud/kube';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import { DEFAULT_MANAGER_OPTIONS } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { NAMESPACE, applyReplicatedMock } from './support/provider-replicas';
 import {
@@ -108,7 +109,10 @@ it('hands over after the Lease expires when the leader dies mid-way: exactly 50 
   const killedAt = Date.now();
   await leader.kill();
   const lastRenew = Date.parse((await lease()).spec.renewTime);
-  await eventually('the standby leading', () => isLeader(standby), 30_000, 10);
+  await eventually('the standby leading', () => isLeader(standby), {
+    timeoutMs: 30_000,
+    intervalMs: 10,
+  });
   const handoverMs = Date.now() - killedAt;
   const taken = await lease();
   expect(taken.spec.leaseTransitions).toBe(1);

@@ -3,8 +3,9 @@
 // every change made meanwhile (including a delete) — nothing missed.
 import { Informer, KubeClient, type KubeObject, KubeResources } from '@virtrigaud/kube';
 import { KubeConfig } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { TcpProxy } from './support/tcp-proxy';
 
 let cluster: TestCluster;

@@ -10,6 +10,7 @@ import type { HypervisorBackend } from '@virtrigaud/provider-sdk';
 import { startProviderServer, type RunningProvider } from '@virtrigaud/provider-sdk';
 import { DescribeRequest } from '@virtrigaud/proto';
 import { mockBackendFactory } from '@virtrigaud/provider-mock';
+import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
 import { ProviderCallError } from '../src/grpc/errors';
 import { ProviderGateway, type ProviderEndpoint } from '../src/grpc/provider-gateway';
@@ -109,13 +110,12 @@ async function validateCount(replica: RunningProvider): Promise<number> {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-async function waitForTask(task: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await gateway.call(endpoint, 'taskStatus', { task: { id: task } }, options)).done) {
-    if (Date.now() > deadline) throw new Error(`task ${task} never finished`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const taskDone = (task: string) =>
+  eventually(
+    `task ${task} done`,
+    async () => (await gateway.call(endpoint, 'taskStatus', { task: { id: task } }, options)).done,
+    { timeoutMs: 10_000, intervalMs: 10 },
+  );
 
 /** A stopped replica leaves the Service's endpoints (as its EndpointSlice says). */
 function forget(victim: number): void {
@@ -145,7 +145,7 @@ it('lets any replica answer for the tasks and VMs another one created', async ()
     ),
   );
   // Every task is polled through the rotation, so replicas other than the creator answer too.
-  for (const vm of created) await waitForTask(vm.task!.id);
+  for (const vm of created) await taskDone(vm.task!.id);
   for (const vm of created) expect((await describeVm(vm.id)).exists).toBe(true);
 });
 
@@ -155,7 +155,7 @@ it('repeats a Create on another replica when its replica vanishes mid-call: one 
   const victim = await hanging;
   await replicas[victim].stop(0);
   const created = await creating;
-  await waitForTask(created.task!.id);
+  await taskDone(created.task!.id);
   expect(invocations['create:vanishing']).toBe(2);
   forget(victim);
   expect(await vmsNamed('vanishing')).toHaveLength(1);
@@ -163,7 +163,7 @@ it('repeats a Create on another replica when its replica vanishes mid-call: one 
 
 it('does not repeat a SnapshotCreate (no idempotency key) when its replica vanishes', async () => {
   const vm = await gateway.call(endpoint, 'create', createRequest('snapshotted'), options);
-  await waitForTask(vm.task!.id);
+  await taskDone(vm.task!.id);
   const hanging = hang(`snapshotCreate:${vm.id}`);
   const snapshotting = gateway.call(
     endpoint,

@@ -5,8 +5,9 @@
 import type { KubeObject } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { VirtualMachine, VMClone, VMSet, VMSnapshot } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { duplicates, providerAddress, ProviderProbe } from './support/provider-probe';
 import { NAMESPACE, ubuntuImage, vmClass } from './support/seed-example';

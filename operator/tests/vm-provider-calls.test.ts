@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REBOOT_REQUESTED_ANNOTATION, type VirtualMachine } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import type { Manager } from '../src/manager';
-import { eventually, startTestCluster, type TestCluster } from './support/cluster';
+import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
 import { ubuntuImage, vmClass } from './support/seed-example';
 
@@ -94,7 +95,7 @@ function settled(
       const vm = await getVm(name);
       return isSettled(vm, phase) && accept(vm) && vm;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   );
 }
 

@@ -1,12 +1,12 @@
 // Wire compatibility with the Go VirtRigaud: provider.proto must declare every RPC and every
-// message field of ../shared/PROVIDER-API.md with the same number and type. The expectations are
-// read from that document itself, so the test follows the contract rather than a copy of it.
+// message field of GO-WIRE-LAYOUT.md with the same number and type. The expectations are read from
+// that document's tables, so the layout is written down once, where a reader looks for it.
 import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { PROTO_PATH } from './names';
 
-const contractPath = path.resolve(__dirname, '..', '..', '..', 'shared', 'PROVIDER-API.md');
+const contractPath = path.join(__dirname, '..', 'GO-WIRE-LAYOUT.md');
 const contract = fs.readFileSync(contractPath, 'utf8');
 // keepCase keeps the wire names (snake_case); alternateCommentMode reads `//` doc comments.
 const root = protobuf.parse(fs.readFileSync(PROTO_PATH, 'utf8'), {
@@ -45,7 +45,7 @@ function parseFields(cell: string): ExpectedField[] {
     .split(/,(?![^<]*>)/)
     .map((part) => {
       const match = /^\s*(\w+) = (\d+)(?:: (.+))?\s*$/.exec(part);
-      if (!match) throw new Error(`cannot parse field "${part}" in PROVIDER-API.md`);
+      if (!match) throw new Error(`cannot parse field "${part}" in GO-WIRE-LAYOUT.md`);
       return { name: match[1], id: Number(match[2]), type: (match[3] ?? allType ?? '').trim() };
     });
 }
@@ -61,7 +61,7 @@ const messages = tableRows('## Messages').map(([name, fields]) => ({
   fields: parseFields(fields),
 }));
 
-describe('provider.proto against PROVIDER-API.md', () => {
+describe('provider.proto against GO-WIRE-LAYOUT.md', () => {
   it('reads a non-trivial contract', () => {
     expect(messages.length).toBeGreaterThanOrEqual(30);
   });

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, signIn } from './browser';
-import { type Portal, REPO_ROOT, startBackendAs, startPortal, until } from './portal';
+import { type Portal, REPO_ROOT, startBackendAs, startPortal } from './portal';
 
 // Each step waits on the real system (operator, provider, catalog ingestion), with its own deadlines.
 jest.setTimeout(180_000);
@@ -34,16 +35,20 @@ const entityUrl = (name: string) => `${portal!.url}/catalog/default/resource/loc
 
 /** Opens a VM's entity page, reloading until the catalog has the entity and the card its data. */
 async function openVmPage(name: string) {
-  await until(`the entity page of ${name}`, 90_000, async () => {
-    await page.goto(entityUrl(name));
-    return page
-      .getByTestId('vm-card-ready')
-      .waitFor({ timeout: 5_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-  });
+  await eventually(
+    `the entity page of ${name}`,
+    async () => {
+      await page.goto(entityUrl(name));
+      return page
+        .getByTestId('vm-card-ready')
+        .waitFor({ timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
 }
 
 async function pick(label: RegExp, option: string) {
@@ -109,16 +114,20 @@ test('a user without the delete permission sees no Delete button', async () => {
   const viewerBackend = await startBackendAs(portal!, 'user:default/viewer');
   const viewer = await signIn(browser!, viewerBackend.url);
   try {
-    await until('the viewer to see the VM card', 90_000, async () => {
-      await viewer.goto(`${viewerBackend.url}/catalog/default/resource/local.default.${vmName}`);
-      return viewer
-        .getByTestId('vm-card-ready')
-        .waitFor({ timeout: 5_000 })
-        .then(
-          () => true,
-          () => false,
-        );
-    });
+    await eventually(
+      'the viewer to see the VM card',
+      async () => {
+        await viewer.goto(`${viewerBackend.url}/catalog/default/resource/local.default.${vmName}`);
+        return viewer
+          .getByTestId('vm-card-ready')
+          .waitFor({ timeout: 5_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
     // Power actions are allowed to the viewer, so the action row is there and complete.
     await viewer.getByRole('button', { name: 'Power on' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'Delete' }).count()).toBe(0);
@@ -137,17 +146,21 @@ test('deleting from the card removes the VM from the page, the list and the cata
   await page.goto(`${portal!.url}/virtual-machines?search=${vmName}`);
   await page.getByText('No virtual machines match these filters').waitFor({ timeout: 30_000 });
 
-  await until('the catalog to drop the entity', 60_000, async () => {
-    await page.goto(entityUrl(vmName));
-    return page
-      .getByText(/no resource with the requested kind|not found/i)
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-  });
+  await eventually(
+    'the catalog to drop the entity',
+    async () => {
+      await page.goto(entityUrl(vmName));
+      return page
+        .getByText(/no resource with the requested kind|not found/i)
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 });
 
 test('Ctrl-C stops the whole portal', async () => {

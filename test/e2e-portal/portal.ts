@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 
 /** The repository root: the nearest directory up from here holding scripts/start.sh (src or dist). */
 export const REPO_ROOT = (() => {
@@ -149,10 +150,14 @@ export async function startBackendAs(portal: Portal, userEntityRef: string): Pro
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await until(`backend ${url} ready`, 120_000, async () => {
-    const response = await fetch(`${url}/.backstage/health/v1/readiness`).catch(() => undefined);
-    return response?.ok;
-  });
+  await eventually(
+    `backend ${url} ready`,
+    async () => {
+      const response = await fetch(`${url}/.backstage/health/v1/readiness`).catch(() => undefined);
+      return response?.ok;
+    },
+    { timeoutMs: 120_000, intervalMs: 250 },
+  );
   return {
     url,
     async stop() {
@@ -160,20 +165,4 @@ export async function startBackendAs(portal: Portal, userEntityRef: string): Pro
       await exited;
     },
   };
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined | false>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

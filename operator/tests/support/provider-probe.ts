@@ -18,7 +18,8 @@ import {
   type DescribeResponse,
   type VMInfo,
 } from '@virtrigaud/proto';
-import { eventually, type TestCluster } from './cluster';
+import { eventually } from '@virtrigaud/testing';
+import { type TestCluster } from './cluster';
 import { NAMESPACE } from './seed-example';
 
 const PODS: ResourceType = {

@@ -12,7 +12,7 @@ import { Resources } from '@virtrigaud/api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DirStore, type MockVM } from '@virtrigaud/provider-mock';
-import { eventually } from './cluster';
+import { eventually } from '@virtrigaud/testing';
 import { ubuntuImage, vmClass } from './seed-example';
 
 export const NAMESPACE = 'default';
@@ -115,7 +115,7 @@ export function readyReplicas(
       });
       return addresses.length === count ? addresses.sort() : undefined;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   );
 }
 

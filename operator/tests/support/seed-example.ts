@@ -4,8 +4,8 @@
 import { type KubeClient, type KubeObject, KubeResources } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { Provider } from '@virtrigaud/api';
+import { eventually } from '@virtrigaud/testing';
 import { parseAllDocuments } from 'yaml';
-import { eventually } from './cluster';
 
 export const NAMESPACE = 'default';
 

@@ -5,7 +5,7 @@ import type { KubeClient, KubeObject } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { VirtualMachineStatus } from '@virtrigaud/api';
 import type { MockVM } from '@virtrigaud/provider-mock';
-import { eventually } from './cluster';
+import { eventually } from '@virtrigaud/testing';
 import { hypervisorVMs } from './provider-replicas';
 import { NAMESPACE, virtualMachine } from './seed-example';
 
@@ -35,7 +35,7 @@ async function vmsOnce(
       const current = await listVMs(client);
       return enough(current) ? current : undefined;
     },
-    timeoutMs,
+    { timeoutMs },
   );
 }
 

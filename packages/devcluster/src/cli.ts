@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     },
   });
   if (values.help || !values.kubeconfig) {
-    process.stderr.write(
+    // Asked for, the usage is the output; otherwise it explains an error.
+    (values.help ? process.stdout : process.stderr).write(
       'usage: virtrigaud-devcluster --kubeconfig <file> [--data-dir <dir>] [--no-kubelet] [--image <image>=<program> ...]\n',
     );
     process.exit(values.help ? 0 : 2);

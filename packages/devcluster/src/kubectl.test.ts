@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clusterUnderTest, eventually, type ClusterUnderTest } from './testing/cluster-under-test';
+import { eventually } from '@virtrigaud/testing';
+import { clusterUnderTest, type ClusterUnderTest } from './testing/cluster-under-test';
 import { widgetCrd } from './testing/fixtures';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((file) => fs.existsSync(file));
@@ -87,7 +88,9 @@ const run = promisify(execFile);
     const crdFile = path.join(dir, 'crd.json');
     fs.writeFileSync(crdFile, JSON.stringify(widgetCrd()));
     await kubectl('apply', '-f', crdFile);
-    await eventually(() => kubectl('get', 'widgets'), 10_000, 'widgets to be served');
+    await eventually('widgets to be served', () => kubectl('get', 'widgets'), {
+      timeoutMs: 10_000,
+    });
     const widgetFile = path.join(dir, 'widget.json');
     fs.writeFileSync(
       widgetFile,
@@ -143,17 +146,13 @@ const run = promisify(execFile);
     let output = '';
     watcher.stdout.on('data', (chunk) => (output += chunk));
     try {
-      await eventually(
-        () => (output.includes('1') ? true : undefined),
-        10_000,
-        'the initial object',
-      );
+      await eventually('the initial object', () => (output.includes('1') ? true : undefined), {
+        timeoutMs: 10_000,
+      });
       await kubectl('patch', 'configmap', 'watched', '--type', 'merge', '-p', '{"data":{"a":"2"}}');
-      await eventually(
-        () => (output.split('\n').includes('2') ? true : undefined),
-        10_000,
-        'the change',
-      );
+      await eventually('the change', () => (output.split('\n').includes('2') ? true : undefined), {
+        timeoutMs: 10_000,
+      });
     } finally {
       watcher.kill();
     }

@@ -146,12 +146,3 @@ export async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
 export function codeName(err: ServiceError): string {
   return status[err.code];
 }
-
-/** Re-checks `condition` until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delayMs = 10; !(await condition()); delayMs = Math.min(delayMs * 2, 500)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-  }
-}

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createProviderClient, testing } from '@virtrigaud/provider-sdk';
+import { eventually } from '@virtrigaud/testing';
 import { derivedUuid } from './names';
 import { LOCAL_URI, startTestRun, virsh, type TestRun } from './testing/libvirt';
 
@@ -32,14 +33,6 @@ function startBinary(): Promise<testing.RunningProviderProcess> {
   );
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 it('a Create interrupted by SIGKILL and retried on a new process yields one domain', async () => {
   const owner = { uid: randomUUID(), namespace: 'default', name: 'killed' };
   const request = {
@@ -57,7 +50,12 @@ it('a Create interrupted by SIGKILL and retried on a new process yields one doma
   const firstClient = createProviderClient(first.address);
   // Kill the process in the middle of the build: its first volume exists, the domain does not yet.
   const interrupted = firstClient.create(request).catch((err: unknown) => err);
-  await waitFor(async () => (await t.volumes()).includes(`vr-${id}-root.qcow2`));
+  // Polled often: the window between the first volume and the domain is short.
+  await eventually(
+    'the first volume of the build',
+    async () => (await t.volumes()).includes(`vr-${id}-root.qcow2`),
+    { timeoutMs: 30_000, intervalMs: 5 },
+  );
   await first.stop('SIGKILL');
   expect(await interrupted).toBeInstanceOf(Error);
   firstClient.close();

@@ -7,9 +7,10 @@
 // Times come from the page's own clock (performance.now(), i.e. since navigation start) read by a
 // MutationObserver when the element marking "data shown" appears.
 import { spawnSync } from 'node:child_process';
+import { eventually } from '@virtrigaud/testing';
 import type { Page } from 'playwright-core';
 import { launchChromium, signIn } from '../browser';
-import { startPortal, until } from '../portal';
+import { startPortal } from '../portal';
 
 const RUNS = 7;
 const LIST_SIZE = 1000;
@@ -86,19 +87,27 @@ async function main() {
     const page = await signIn(browser, portal.url);
     await page.addInitScript(MARKER_SCRIPT);
     // The backend's cache has the 1,000 VMs and the catalog has web-1.
-    await until('1,000 VMs in the list', 120_000, async () => {
-      await page.goto(`${portal.url}/virtual-machines?namespace=bench`);
-      await mark(page, 'vm-list-ready');
-      return page.getByText(`of ${LIST_SIZE}`).isVisible();
-    });
+    await eventually(
+      '1,000 VMs in the list',
+      async () => {
+        await page.goto(`${portal.url}/virtual-machines?namespace=bench`);
+        await mark(page, 'vm-list-ready');
+        return page.getByText(`of ${LIST_SIZE}`).isVisible();
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
     const entityUrl = `${portal.url}/catalog/default/resource/local.default.web-1`;
-    await until('the web-1 entity page', 120_000, async () => {
-      await page.goto(entityUrl);
-      return mark(page, 'vm-card-ready').then(
-        () => true,
-        () => false,
-      );
-    });
+    await eventually(
+      'the web-1 entity page',
+      async () => {
+        await page.goto(entityUrl);
+        return mark(page, 'vm-card-ready').then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
 
     const entityLoad: number[] = [];
     const entityNav: number[] = [];

@@ -6,6 +6,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import { clusterUnderTest, failure, type ClusterUnderTest } from '../testing/cluster-under-test';
 
 let cluster: ClusterUnderTest;
@@ -280,12 +281,9 @@ describe('kinds with their own rules', () => {
 
   it('gives every new namespace a default ServiceAccount', async () => {
     const name = await cluster.newNamespace('sa');
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+    await eventually('the default ServiceAccount', async () => {
       const list = await core.listNamespacedServiceAccount({ namespace: name });
-      if (list.items.some((sa) => sa.metadata?.name === 'default')) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('no default ServiceAccount');
+      return list.items.some((sa) => sa.metadata?.name === 'default');
+    });
   });
 });

@@ -6,12 +6,8 @@ import {
   setHeaderOptions,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import {
-  clusterUnderTest,
-  eventually,
-  failure,
-  type ClusterUnderTest,
-} from '../testing/cluster-under-test';
+import { eventually } from '@virtrigaud/testing';
+import { clusterUnderTest, failure, type ClusterUnderTest } from '../testing/cluster-under-test';
 
 let cluster: ClusterUnderTest;
 let core: CoreV1Api;
@@ -27,12 +23,12 @@ afterAll(() => cluster?.stop());
 
 const gone = (name: string, ns = namespace) =>
   eventually(
+    `${name} to be deleted`,
     async () =>
       (await failure(core.readNamespacedConfigMap({ name, namespace: ns }))).code === 404
         ? true
         : undefined,
-    10_000,
-    `${name} to be deleted`,
+    { timeoutMs: 10_000 },
   );
 
 async function owner(name: string): Promise<V1ConfigMap> {
@@ -97,7 +93,7 @@ describe('garbage collection', () => {
     const [a, b] = [await owner('two-a'), await owner('two-b')];
     await dependent('two-child', a, b);
     await core.deleteNamespacedConfigMap({ name: 'two-a', namespace });
-    const child = await eventually(async () => {
+    const child = await eventually('two-child to lose the deleted owner', async () => {
       const read = await core.readNamespacedConfigMap({ name: 'two-child', namespace });
       return read.metadata?.ownerReferences?.length === 1 ? read : undefined;
     });
@@ -131,7 +127,7 @@ describe('garbage collection', () => {
     });
     const waiting = await core.readNamespacedConfigMap({ name: 'fg-owner', namespace });
     expect(waiting.metadata?.finalizers).toContain('foregroundDeletion');
-    await eventually(async () =>
+    await eventually('fg-child to be marked for deletion', async () =>
       (await core.readNamespacedConfigMap({ name: 'fg-child', namespace })).metadata
         ?.deletionTimestamp
         ? true
@@ -177,9 +173,9 @@ describe('namespaces', () => {
     expect([403, 404]).toContain(refused.code);
     await gone('content', name);
     await eventually(
-      async () => ((await failure(core.readNamespace({ name }))).code === 404 ? true : undefined),
-      10_000,
       'the namespace to go',
+      async () => ((await failure(core.readNamespace({ name }))).code === 404 ? true : undefined),
+      { timeoutMs: 10_000 },
     );
   });
 });

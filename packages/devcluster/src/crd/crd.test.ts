@@ -2,6 +2,7 @@
 // defaulting, pruning, CEL rules, the status subresource, printer columns, and cleanup.
 import fs from 'node:fs';
 import path from 'node:path';
+import { eventually } from '@virtrigaud/testing';
 import { parse } from 'yaml';
 import {
   ApiextensionsV1Api,
@@ -9,12 +10,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import {
-  clusterUnderTest,
-  eventually,
-  failure,
-  type ClusterUnderTest,
-} from '../testing/cluster-under-test';
+import { clusterUnderTest, failure, type ClusterUnderTest } from '../testing/cluster-under-test';
 import { typed, widgetCrd } from '../testing/fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- custom objects are untyped JSON */
@@ -38,7 +34,7 @@ beforeAll(async () => {
   objects = cluster.kc.makeApiClient(CustomObjectsApi);
   namespace = await cluster.newNamespace('crd');
   await crds.createCustomResourceDefinition({ body: typed(widgetCrd()) });
-  await eventually(async () =>
+  await eventually('the widgets CRD Established', async () =>
     (
       await crds.readCustomResourceDefinition({ name: 'widgets.test.virtrigaud.io' })
     ).status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
@@ -221,7 +217,9 @@ it('deletes every custom object with its CRD', async () => {
   crd.spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' };
   await crds.createCustomResourceDefinition({ body: typed(crd) });
   const gadgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'gadgets' };
-  await eventually(() => objects.listNamespacedCustomObject({ ...gadgets, namespace }));
+  await eventually('gadgets to be served', () =>
+    objects.listNamespacedCustomObject({ ...gadgets, namespace }),
+  );
   await objects.createNamespacedCustomObject({
     ...gadgets,
     namespace,
@@ -234,13 +232,13 @@ it('deletes every custom object with its CRD', async () => {
   });
   await crds.deleteCustomResourceDefinition({ name: 'gadgets.test.virtrigaud.io' });
   await eventually(
+    'the CRD to go',
     async () =>
       (await failure(crds.readCustomResourceDefinition({ name: 'gadgets.test.virtrigaud.io' })))
         .code === 404
         ? true
         : undefined,
-    20_000,
-    'the CRD to go',
+    { timeoutMs: 20_000 },
   );
   expect((await failure(objects.listNamespacedCustomObject({ ...gadgets, namespace }))).code).toBe(
     404,
@@ -269,14 +267,14 @@ const manifests = fs.existsSync(crdDir)
       });
       const version = crd.spec.versions.find((v: any) => v.served).name;
       await eventually(
+        `${crd.spec.names.plural} to be served`,
         () =>
           objects.listClusterCustomObject({
             group: crd.spec.group,
             version,
             plural: crd.spec.names.plural,
           }),
-        10_000,
-        `${crd.spec.names.plural} to be served`,
+        { timeoutMs: 10_000 },
       );
     }
   },

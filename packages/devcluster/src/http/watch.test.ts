@@ -1,10 +1,10 @@
 // Watch semantics: event stream, resume from a resourceVersion, selector transitions, bookmarks,
 // and 410 Gone for versions older than the server's history.
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import { startDevCluster, type DevCluster } from '../cluster';
 import {
   clusterUnderTest,
-  eventually,
   externalKubeconfig,
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
@@ -61,7 +61,9 @@ it('streams ADDED, MODIFIED and DELETED for changes after the given resourceVers
     body: { metadata: { name: 'w1' }, data: { a: '2' } },
   });
   await core.deleteNamespacedConfigMap({ name: 'w1', namespace });
-  await eventually(() => (watch.events.length >= 3 ? true : undefined), 5000, 'three events');
+  await eventually('three events', () => (watch.events.length >= 3 ? true : undefined), {
+    timeoutMs: 5000,
+  });
   watch.stop();
   expect(watch.events.map((e) => `${e.type} ${e.name}`)).toEqual([
     'ADDED w1',
@@ -92,7 +94,9 @@ it('resumes from a resourceVersion and replays what happened since', async () =>
     resourceVersion: created.metadata?.resourceVersion,
     fieldSelector: 'metadata.name=resume',
   });
-  await eventually(() => (watch.events.length >= 2 ? true : undefined), 5000, 'replayed events');
+  await eventually('replayed events', () => (watch.events.length >= 2 ? true : undefined), {
+    timeoutMs: 5000,
+  });
   watch.stop();
   expect(watch.events.map((e) => [e.type, e.object.data?.step])).toEqual([
     ['MODIFIED', '1'],
@@ -108,7 +112,9 @@ it('sends the current objects as ADDED when no resourceVersion is given', async 
   const watch = await collect(cluster.kc, `/api/v1/namespaces/${namespace}/configmaps`, {
     labelSelector: 'initial=yes',
   });
-  await eventually(() => (watch.events.length >= 1 ? true : undefined), 5000, 'initial event');
+  await eventually('initial event', () => (watch.events.length >= 1 ? true : undefined), {
+    timeoutMs: 5000,
+  });
   watch.stop();
   expect(watch.events.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED existing']);
 });
@@ -133,11 +139,9 @@ it('reports objects entering and leaving a label selector as ADDED and DELETED',
     namespace,
     body: { metadata: { name: 'moving', labels: { tier: 'db' } } },
   });
-  await eventually(
-    () => (watch.events.length >= 2 ? true : undefined),
-    5000,
-    'selector transitions',
-  );
+  await eventually('selector transitions', () => (watch.events.length >= 2 ? true : undefined), {
+    timeoutMs: 5000,
+  });
   watch.stop();
   expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
 });
@@ -149,9 +153,9 @@ it('reports objects entering and leaving a label selector as ADDED and DELETED',
     allowWatchBookmarks: true,
   });
   const bookmark = await eventually(
-    () => watch.events.find((e) => e.type === 'BOOKMARK'),
-    5000,
     'a bookmark',
+    () => watch.events.find((e) => e.type === 'BOOKMARK'),
+    { timeoutMs: 5000 },
   );
   watch.stop();
   expect(Number(bookmark.resourceVersion)).toBeGreaterThanOrEqual(
@@ -184,9 +188,9 @@ describe('expired resource versions', () => {
       resourceVersion: first.metadata?.resourceVersion,
     });
     const error = await eventually(
-      () => watch.events.find((e) => e.type === 'ERROR'),
-      5000,
       'an ERROR event',
+      () => watch.events.find((e) => e.type === 'ERROR'),
+      { timeoutMs: 5000 },
     );
     watch.stop();
     expect(error.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -200,9 +204,9 @@ describe('expired resource versions', () => {
       body: { metadata: { name: 'latest' } },
     });
     await eventually(
-      () => fresh.events.find((e) => e.name === 'latest'),
-      5000,
       'an event after a fresh version',
+      () => fresh.events.find((e) => e.name === 'latest'),
+      { timeoutMs: 5000 },
     );
     fresh.stop();
   });

@@ -9,10 +9,10 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import { ADDRESSES_ANNOTATION } from './service-proxy';
 import {
   clusterUnderTest,
-  eventually,
   externalKubeconfig,
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
@@ -100,6 +100,7 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
 
   const readyDeployment = (name: string, generation?: number) =>
     eventually(
+      `${name} to be ready`,
       async () => {
         const d = await apps.readNamespacedDeployment({ name, namespace });
         const s = d.status;
@@ -110,12 +111,11 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
           ? d
           : undefined;
       },
-      20_000,
-      `${name} to be ready`,
+      { timeoutMs: 20_000 },
     );
 
   const serviceAddress = () =>
-    eventually(async () => {
+    eventually('the pod addresses on Service web', async () => {
       const service = await core.readNamespacedService({ name: 'web', namespace });
       const annotation = service.metadata?.annotations?.[ADDRESSES_ANNOTATION];
       return annotation ? (JSON.parse(annotation) as Record<string, string>) : undefined;
@@ -179,13 +179,13 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     // Straight to that pod's own port: the Service would round-robin.
     await fetch(`http://${before.argv[0].slice('--listen='.length)}/crash`).catch(() => undefined);
     const pod = await eventually(
+      'a restart',
       async () => {
         const found = (await core.readNamespacedPod({ name: before.env.POD_NAME, namespace }))
           .status?.containerStatuses?.[0];
         return found && found.restartCount >= 1 && found.ready ? found : undefined;
       },
-      20_000,
-      'a restart',
+      { timeoutMs: 20_000 },
     );
     expect(pod.lastState?.terminated?.exitCode).toBe(3);
     const logs = await core.readNamespacedPodLog({ name: before.env.POD_NAME, namespace });
@@ -214,14 +214,14 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     );
     await readyDeployment('web', patched.metadata?.generation);
     const pods = await eventually(
+      'the old pods to go',
       async () => {
         const list = (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items;
         return list.length === 2 && list.every((p) => !before.has(p.metadata?.name))
           ? list
           : undefined;
       },
-      20_000,
-      'the old pods to go',
+      { timeoutMs: 20_000 },
     );
     expect(pods.every((p) => p.spec?.containers[0].env?.some((e) => e.name === 'VERSION'))).toBe(
       true,
@@ -236,12 +236,12 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
     );
     await apps.deleteNamespacedDeployment({ name: 'web', namespace });
     await eventually(
+      'the pods to go',
       async () =>
         (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items.length === 0
           ? true
           : undefined,
-      20_000,
-      'the pods to go',
+      { timeoutMs: 20_000 },
     );
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });

@@ -6,6 +6,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { eventually } from '@virtrigaud/testing';
 import { clusterUnderTest, failure, type ClusterUnderTest } from '../testing/cluster-under-test';
 import { typed, widgetCrd } from '../testing/fixtures';
 
@@ -122,7 +123,14 @@ it('refuses a strategic merge patch on a custom resource with 415', async () => 
     .createCustomResourceDefinition({ body: typed(widgetCrd()) })
     .catch(() => undefined);
   const objects = cluster.kc.makeApiClient(CustomObjectsApi);
-  await eventuallyServed(objects);
+  await eventually('widgets to be served', () =>
+    objects.listNamespacedCustomObject({
+      group: 'test.virtrigaud.io',
+      version: 'v1',
+      plural: 'widgets',
+      namespace,
+    }),
+  );
   const widgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'widgets', namespace };
   await objects.createNamespacedCustomObject({
     ...widgets,
@@ -169,20 +177,3 @@ it('rejects a patch carrying a stale resourceVersion with 409', async () => {
   );
   expect(code).toBe(409);
 });
-
-async function eventuallyServed(objects: CustomObjectsApi): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      await objects.listNamespacedCustomObject({
-        group: 'test.virtrigaud.io',
-        version: 'v1',
-        plural: 'widgets',
-        namespace,
-      });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}

@@ -1,6 +1,6 @@
 // Test support shared by the VirtRigaud Backstage packages: a devcluster with the VirtRigaud CRDs
-// installed, fixtures of the kinds, and a deadline-bound wait. With KUBECONFIG_E2E the same tests
-// run against a real cluster that has the CRDs installed.
+// installed and fixtures of the kinds. With KUBECONFIG_E2E the same tests run against a real
+// cluster that has the CRDs installed.
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { customResourceDefinition, KINDS, Resources } from '@virtrigaud/api';
@@ -54,27 +54,6 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       for (const name of created) await client.delete(KubeResources.Namespace, '', name);
     },
   };
-}
-
-/** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const API_VERSION = 'infra.virtrigaud.io/v1beta1';

@@ -11,7 +11,8 @@ import {
   PROVIDER_METRIC_NAMES,
 } from '@virtrigaud/provider-sdk';
 import { PROVIDER_SERVICE_NAME } from '@virtrigaud/proto';
-import { codeName, grpcError, waitFor, type Harness } from '../harness';
+import { eventually } from '@virtrigaud/testing';
+import { codeName, grpcError, type Harness } from '../harness';
 
 /** A sample line with these labels (in any order; values are regex) and a value. */
 function sample(metric: string, labels: Record<string, string>, value = '[0-9.e+-]+'): RegExp {
@@ -96,9 +97,10 @@ export function serviceChecks(h: Harness): void {
                 method: 'ListVMs',
                 status: 'DEADLINE_EXCEEDED',
               });
-              await waitFor(
+              await eventually(
+                'ListVMs counted as DEADLINE_EXCEEDED',
                 async () => counted.test(await (await fetch(`${slow.metricsUrl}/metrics`)).text()),
-                slow.slowMs,
+                { timeoutMs: slow.slowMs, intervalMs: 10, maxIntervalMs: 500 },
               );
             }
           } finally {

@@ -11,6 +11,7 @@ import {
   type Operation,
   type Owner,
 } from '@virtrigaud/provider-sdk';
+import { eventually } from '@virtrigaud/testing';
 import {
   callContext,
   CLOUD_IMAGE,
@@ -79,14 +80,6 @@ const succeed = <T extends Operation>(operation: Promise<T>) => succeedOn(backen
 const vmOf = (id: string) => cluster.sim.cluster.vms.get(Number(id))!;
 const vmsNamed = (name: string) =>
   [...cluster.sim.cluster.vms.values()].filter((vm) => vm.config.name === name);
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await delay(2);
-  }
-}
 
 /** Create, retrying UNAVAILABLE with a deadline like the operator's requeue. */
 async function createRetrying(input: CreateInput) {
@@ -217,8 +210,10 @@ describe('Create', () => {
     cluster.sim.taskDelayMs = 300;
     try {
       const first = backend.create(ctx(), createInput(owner));
-      await until(() =>
-        [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'clone'),
+      await eventually(
+        'a VM locked by its clone task',
+        () => [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'clone'),
+        { timeoutMs: 5_000, intervalMs: 2 },
       );
       const retried = await providerErrorOf(backend.create(ctx(), createInput(owner)));
       expect(retried).toMatchObject({
@@ -436,8 +431,10 @@ describe('Create from a cloud image or an installer ISO (POST /nodes/{node}/qemu
     cluster.sim.taskDelayMs = 300;
     try {
       const first = backend.create(ctx(), createInput(owner, { image: fromImage }));
-      await until(() =>
-        [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'create'),
+      await eventually(
+        'a VM locked by its create task',
+        () => [...cluster.sim.cluster.vms.values()].some((vm) => vm.config.lock === 'create'),
+        { timeoutMs: 5_000, intervalMs: 2 },
       );
       const retried = await providerErrorOf(
         backend.create(ctx(), createInput(owner, { image: fromImage })),

@@ -4,6 +4,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { testing } from '@virtrigaud/provider-sdk';
+import { eventually } from '@virtrigaud/testing';
 import { selfSignedCertificate } from '../simulator/certificate';
 import {
   READONLY_TOKEN_ID,
@@ -196,11 +197,5 @@ describe('errors and encoding', () => {
   });
 });
 
-async function waitUntilDone(api: PveClient, upid: string): Promise<void> {
-  const parsed = parseUpid(upid)!;
-  const deadline = Date.now() + 5000;
-  while (!(await readTask(api, parsed)).done) {
-    if (Date.now() > deadline) throw new Error('task not done');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitUntilDone = (api: PveClient, upid: string) =>
+  eventually(`task ${upid} done`, async () => (await readTask(api, parseUpid(upid)!)).done);

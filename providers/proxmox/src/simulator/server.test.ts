@@ -1,6 +1,7 @@
 // The simulator at the HTTP level, with a plain HTTPS client: Proxmox's envelopes and status
 // codes, token/ticket/CSRF checks, UPIDs, and 501 for what it does not model.
 import https from 'node:https';
+import { eventually } from '@virtrigaud/testing';
 import {
   CLOUD_IMAGE,
   CLOUD_IMAGE_GIB,
@@ -61,19 +62,14 @@ function call(
 }
 
 async function untilTaskDone(upid: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
+  const task = await eventually(`task ${upid} stopped`, async () => {
     const status = await call('GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, {
       headers: token(),
     });
-    const task = status.body.data as { status: string; exitstatus?: string };
-    if (task.status === 'stopped') {
-      expect(task.exitstatus).toBe('OK');
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`task ${upid} not done`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+    const data = status.body.data as { status: string; exitstatus?: string };
+    return data.status === 'stopped' && data;
+  });
+  expect(task.exitstatus).toBe('OK');
 }
 
 const token = () => ({ Authorization: `PVEAPIToken=${TOKEN_ID}=${cluster.tokenSecret}` });

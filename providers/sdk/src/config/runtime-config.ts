@@ -64,6 +64,20 @@ const RUNTIME_FLAGS = [
   'shutdown-grace-period',
 ] as const;
 
+/** What `--help` prints: every flag the binary accepts, the runtime's and its own. */
+export function providerUsage(type: string, extra: ExtraFlags = {}): string {
+  const line = (name: string, takesValue: boolean) => `  --${name}${takesValue ? '=VALUE' : ''}`;
+  return [
+    `Usage: provider-${type} [flags]`,
+    '',
+    'Runtime flags (each also settable through its environment variable; flags win):',
+    ...RUNTIME_FLAGS.map((name) => line(name, true)),
+    ...(Object.keys(extra).length ? ['', `provider-${type} flags:`] : []),
+    ...Object.entries(extra).map(([name, { type }]) => line(name, type === 'string')),
+    '',
+  ].join('\n');
+}
+
 function parseFlags(argv: string[], extra: ExtraFlags) {
   const runtimeOptions = Object.fromEntries(
     RUNTIME_FLAGS.map((flag) => [flag, { type: 'string' as const }]),

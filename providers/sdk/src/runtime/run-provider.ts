@@ -3,7 +3,7 @@
 // JSON log line (naming the flag or file, never a secret) and exit code 1.
 import pino from 'pino';
 import type { BackendFactory } from '../backend';
-import { loadRuntimeConfig, type ExtraFlags } from '../config/runtime-config';
+import { loadRuntimeConfig, providerUsage, type ExtraFlags } from '../config/runtime-config';
 import { createSecretScrubber, type Scrub } from '../observability/secret-scrubber';
 import { startProviderServer, type RunningProvider } from './provider-server';
 
@@ -23,11 +23,16 @@ export interface RunProviderOptions {
 export async function runProvider(
   options: RunProviderOptions,
 ): Promise<RunningProvider | undefined> {
+  const argv = options.argv ?? process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(providerUsage(options.type, options.flags));
+    return undefined;
+  }
   let running: RunningProvider;
   let scrub: Scrub = (text) => text;
   try {
     const config = loadRuntimeConfig({
-      argv: options.argv ?? process.argv.slice(2),
+      argv,
       env: options.env ?? process.env,
       type: options.type,
       requiredCredentials: options.requiredCredentials,

@@ -18,10 +18,10 @@ import {
 } from '@virtrigaud/plugin-virtrigaud-common';
 import { REBOOT_REQUESTED_ANNOTATION, type VirtualMachine } from '@virtrigaud/api';
 import { Writable } from 'node:stream';
+import { eventually } from '@virtrigaud/testing';
 import virtrigaudPlugin, { createVmConditionalDecision, vmConditions } from '../index';
 import {
   createCatalogue,
-  eventually,
   startTestCluster,
   vmManifest,
   type TestCluster,

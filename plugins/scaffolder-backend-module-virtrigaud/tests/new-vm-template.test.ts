@@ -21,16 +21,16 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Resources, type Provider, type VirtualMachine } from '@virtrigaud/api';
 import {
   createCatalogue,
-  eventually,
   startTestCluster,
   type TestCluster,
 } from '@virtrigaud/plugin-virtrigaud-backend/dist/testing/test-cluster';
+import { eventually } from '@virtrigaud/testing';
 import { parse } from 'yaml';
-import scaffolderModuleVirtrigaud, { TASK_ID_LABEL } from '../index';
+import scaffolderModuleVirtrigaud, { TASK_ID_LABEL } from '../src/index';
 
 jest.setTimeout(180_000);
 
-const TEMPLATE_FILE = path.join(__dirname, '..', '..', 'templates', 'new-virtual-machine.yaml');
+const TEMPLATE_FILE = path.join(__dirname, '..', 'templates', 'new-virtual-machine.yaml');
 const OPERATOR_MAIN = require.resolve('@virtrigaud/operator/dist/main.js');
 const USER = 'user:default/alice';
 
@@ -171,7 +171,7 @@ it('"New virtual machine" creates a VirtualMachine that the operator brings to R
       const provider = await cluster.client.get<Provider>(Resources.Provider, ns, 'lab');
       return provider?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
     },
-    60_000,
+    { timeoutMs: 60_000 },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\noperator log:\n${operatorLog}`);
   });
@@ -199,7 +199,7 @@ it('"New virtual machine" creates a VirtualMachine that the operator brings to R
       const current = await scaffolder<Task>('GET', `/v2/tasks/${id}`);
       return ['completed', 'failed', 'cancelled'].includes(current.status) && current;
     },
-    30_000,
+    { timeoutMs: 30_000 },
   );
   const events = await scaffolder<TaskEvent[]>('GET', `/v2/tasks/${id}/events`);
   // The task log in the failure message says which step failed and why.
@@ -225,7 +225,7 @@ it('"New virtual machine" creates a VirtualMachine that the operator brings to R
       const vm = await cluster.client.get<VirtualMachine>(Resources.VirtualMachine, ns, 'web-e2e');
       return vm?.status?.phase === 'Running' && (vm.status.ips?.length ?? 0) > 0 && vm;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\noperator log:\n${operatorLog}`);
   });

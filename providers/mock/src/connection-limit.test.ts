@@ -1,6 +1,6 @@
 // The bound on calls in service per connection: first come first served, and a call aborted
 // while waiting leaves the line without taking a turn.
-import { ConnectionLimit } from '../connection-limit';
+import { ConnectionLimit } from './connection-limit';
 
 /** A call that stays in service until `finish()`; `started` tells whether it got a slot. */
 function heldCall(limit: ConnectionLimit, signal = new AbortController().signal) {

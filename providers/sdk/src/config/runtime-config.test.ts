@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRuntimeConfig } from '../config/runtime-config';
+import { loadRuntimeConfig, providerUsage } from './runtime-config';
 
 const SECRET = 'hunter2-not-for-logs';
 
@@ -162,5 +162,20 @@ describe('loadRuntimeConfig', () => {
       extraFlags: { 'mock-error-rate': { type: 'string' } },
     });
     expect(config.flags).toEqual({ 'mock-error-rate': '0.5' });
+  });
+});
+
+describe('providerUsage', () => {
+  it("names the seed flags and the provider's own, marking which take a value", () => {
+    const usage = providerUsage('mock', {
+      'mock-task-latency': { type: 'string' },
+      'mock-hypervisor-down': { type: 'boolean' },
+    });
+    expect(usage).toMatch(/^Usage: provider-mock \[flags\]\n/);
+    for (const flag of SEED_ARGS.map((arg) => arg.split('=')[0])) {
+      expect(usage).toContain(`\n  ${flag}=VALUE\n`);
+    }
+    expect(usage).toContain('\n  --mock-task-latency=VALUE\n');
+    expect(usage).toContain('\n  --mock-hypervisor-down\n');
   });
 });

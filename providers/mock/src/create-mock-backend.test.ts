@@ -8,9 +8,10 @@ import {
   startProviderServer,
   type RunningProvider,
 } from '@virtrigaud/provider-sdk';
-import { createMockBackend, mockOptionsFrom, type MockBackend } from '../index';
-import { collectLogs } from './fixtures';
-import { makePki, type Pki } from './tls-fixtures';
+import { eventually } from '@virtrigaud/testing';
+import { createMockBackend, mockOptionsFrom, type MockBackend } from './index';
+import { collectLogs } from './testing/fixtures';
+import { makePki, type Pki } from './testing/tls-fixtures';
 
 async function startWith(
   backend: MockBackend,
@@ -24,20 +25,6 @@ async function startWith(
     logDestination: collectLogs(),
     ...extra,
   });
-}
-
-/** Polls until `read` returns `expected` (health changes are asynchronous). */
-async function eventually<T>(
-  read: () => Promise<T>,
-  expected: T,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let last = await read(); last !== expected; last = await read()) {
-    if (Date.now() > deadline)
-      throw new Error(`still ${String(last)}, expected ${String(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('health follows the hypervisor', () => {
@@ -62,7 +49,10 @@ describe('health follows the hypervisor', () => {
     expect(await readyz()).toBe(200);
 
     await backend.setFaults({ down: true });
-    await eventually(() => client.health(PROVIDER_SERVICE_NAME), 'NOT_SERVING');
+    await eventually(
+      'health NOT_SERVING',
+      async () => (await client.health(PROVIDER_SERVICE_NAME)) === 'NOT_SERVING',
+    );
     expect(await client.health('')).toBe('NOT_SERVING');
     expect(await readyz()).toBe(503);
     expect((await fetch(`${provider.metricsUrl}/healthz`)).status).toBe(200);
@@ -77,7 +67,10 @@ describe('health follows the hypervisor', () => {
     await expect(client.listVMs()).rejects.toMatchObject({ code: status.UNAVAILABLE });
 
     await backend.setFaults({});
-    await eventually(() => client.health(PROVIDER_SERVICE_NAME), 'SERVING');
+    await eventually(
+      'health SERVING',
+      async () => (await client.health(PROVIDER_SERVICE_NAME)) === 'SERVING',
+    );
     expect(await readyz()).toBe(200);
     expect(await metric(/^provider_health_status\{provider="mock-runtime"\} 1$/m)).toBe(true);
   });
@@ -90,7 +83,10 @@ describe('health follows the hypervisor', () => {
       classJson: '{"cpu":1,"memory":"1Gi"}',
       imageJson: '{"source":{"mock":{"name":"img"}}}',
     });
-    await eventually(async () => (await client.taskStatus({ task: created.task })).done, true);
+    await eventually(
+      'the create task done',
+      async () => (await client.taskStatus({ task: created.task })).done,
+    );
     await provider.probeHealth();
     expect(await metric(/^provider_vms_total\{state="stopped"\} 1$/m)).toBe(true);
     expect(await metric(/^provider_vms_total\{state="running"\} 0$/m)).toBe(true);
@@ -178,7 +174,9 @@ describe('deadlines and per-operation timeouts', () => {
       await expect(client.validate({}, { deadlineMs: 100 })).rejects.toMatchObject({
         code: status.DEADLINE_EXCEEDED,
       });
-      await eventually(() => validateCounted(provider, 'DEADLINE_EXCEEDED'), true);
+      await eventually('Validate counted as DEADLINE_EXCEEDED', () =>
+        validateCounted(provider, 'DEADLINE_EXCEEDED'),
+      );
       expect(await validateCounted(provider, 'CANCELLED')).toBe(false);
     } finally {
       client.close();

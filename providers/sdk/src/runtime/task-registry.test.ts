@@ -1,4 +1,4 @@
-import { TaskRegistry } from '../runtime/task-registry';
+import { TaskRegistry } from './task-registry';
 
 describe('TaskRegistry', () => {
   it('tracks many concurrent tasks to their outcome', async () => {

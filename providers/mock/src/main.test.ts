@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import { createProviderClient, testing } from '@virtrigaud/provider-sdk';
-import { MOCK_FIXTURES } from './fixtures';
+import { MOCK_FIXTURES } from './testing/fixtures';
 
-const MOCK_BIN = testing.providerCommand(path.join(__dirname, '..', '..'), 'provider-mock');
+const MOCK_BIN = testing.providerCommand(path.join(__dirname, '..'), 'provider-mock');
 const PLANTED_SECRET = 'planted-Secret-9f3c1e77-do-not-log';
 
 function providerFiles() {

@@ -9,8 +9,9 @@ import {
   startProviderServer,
   type RunningProvider,
 } from '@virtrigaud/provider-sdk';
+import { eventually } from '@virtrigaud/testing';
 import { mockBackendFactory, type MockBackend } from '../index';
-import { collectLogs } from './fixtures';
+import { collectLogs } from '../testing/fixtures';
 
 describe('two mock replicas sharing a state directory', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mock-state-'));
@@ -44,23 +45,17 @@ describe('two mock replicas sharing a state directory', () => {
     imageJson: '{"source":{"mock":{"name":"img"}}}',
   });
 
-  async function waitFor(task: { id: string } | undefined) {
-    const deadline = Date.now() + 5_000;
-    while (task?.id && !(await b.taskStatus({ task })).done) {
-      if (Date.now() > deadline) throw new Error('task never finished');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  /** Waits, asking replica B, until a task (started on either replica) is done. */
+  const taskDone = (task: { id: string } | undefined) =>
+    eventually(`task ${task?.id} done on replica B`, async () =>
+      task?.id ? (await b.taskStatus({ task })).done : true,
+    );
 
   it('answers on replica B for a VM and task created on replica A', async () => {
     const created = await a.create(request('shared-1', 'uid-shared-1'));
     const described = await b.describe({ id: created.id });
     expect(described.exists).toBe(true);
-    const deadline = Date.now() + 5_000;
-    while (!(await b.taskStatus({ task: created.task })).done) {
-      if (Date.now() > deadline) throw new Error('task never finished');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await taskDone(created.task);
     expect((await b.listVMs()).vms.map((vm) => vm.name)).toContain('shared-1');
   });
 
@@ -76,12 +71,12 @@ describe('two mock replicas sharing a state directory', () => {
 
   it('gives a retried SnapshotCreate (same name, any replica) the first snapshot, not a second', async () => {
     const created = await a.create(request('shared-3', 'uid-shared-3'));
-    await waitFor(created.task);
+    await taskDone(created.task);
     const snapshot = { vmId: created.id, nameHint: 'before-upgrade' };
     const first = await a.snapshotCreate(snapshot);
     const whilePending = await b.snapshotCreate(snapshot);
     expect(whilePending.snapshotId).toBe(first.snapshotId);
-    await waitFor(first.task);
+    await taskDone(first.task);
     expect((await b.snapshotCreate(snapshot)).snapshotId).toBe(first.snapshotId);
     const raw = JSON.parse((await a.describe({ id: created.id })).providerRawJson) as {
       snapshots: { name: string }[];

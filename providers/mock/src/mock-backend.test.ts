@@ -2,8 +2,8 @@
 // feature offered, and again with snapshots and clones switched off (UNIMPLEMENTED paths).
 import { describeConformance } from '@virtrigaud/provider-conformance';
 import { startProviderServer } from '@virtrigaud/provider-sdk';
-import { mockBackendFactory, type MockOptions } from '../index';
-import { collectLogs, MOCK_FIXTURES } from './fixtures';
+import { mockBackendFactory, type MockOptions } from './index';
+import { collectLogs, MOCK_FIXTURES } from './testing/fixtures';
 
 function startMock(options: MockOptions) {
   return async () => {

@@ -10,12 +10,12 @@ import {
 import { Resources } from '@virtrigaud/api';
 import {
   createCatalogue,
-  eventually,
   startTestCluster,
   vmManifest,
   type TestCluster,
 } from '@virtrigaud/plugin-virtrigaud-backend/dist/testing/test-cluster';
-import catalogModuleVirtrigaud from '../index';
+import { eventually } from '@virtrigaud/testing';
+import catalogModuleVirtrigaud from './index';
 
 jest.setTimeout(60_000);
 

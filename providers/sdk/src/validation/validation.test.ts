@@ -1,14 +1,14 @@
 import { PowerOp } from '@virtrigaud/proto';
 import { ProviderError } from '../errors';
-import { parseJsonField } from '../validation/json-fields';
-import { requireOwner, requirePowerOp, requireVmName } from '../validation/request-fields';
+import { parseJsonField } from './json-fields';
+import { requireOwner, requirePowerOp, requireVmName } from './request-fields';
 import {
   ClassSchema,
   DesiredSchema,
   DisksSchema,
   NetworksSchema,
   PlacementSchema,
-} from '../validation/schemas';
+} from './schemas';
 
 function problem(fn: () => unknown): string {
   try {

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// `provider-libvirt`. npm links a package's bins at install time, and only those whose file exists then;
+// ../dist/main.js is built after the install, so the bin is this committed file instead.
+require('../dist/main.js');
