@@ -26,7 +26,7 @@ fi
 mapfile -t projects < <(ls -d proto packages/*/ operator providers/*/ plugins/*/ test 2>/dev/null |
   while read -r dir; do [ -f "$dir/tsconfig.json" ] && echo "${dir%/}"; done)
 # Test trees outside a workspace's src/ are type-checked too (no output): jest's SWC does not check.
-type_check_only=(operator/tests plugins/scaffolder-backend-module-virtrigaud/tests)
+type_check_only=(operator/tests plugins/scaffolder-backend-module-virtrigaud/tests packages/devcluster/tests)
 node scripts/check-project-references.js "${projects[@]}" "${type_check_only[@]}"
 echo "[setup] tsc -b ${projects[*]} ${type_check_only[*]}" >&2
 npx tsc -b "${projects[@]}" "${type_check_only[@]}"

@@ -2,6 +2,12 @@
 # Every test of the project, as CI runs it (.ci/run calls this). Fails on generated-code drift,
 # type errors, lint errors and test failures. Suites that need a daemon (libvirtd, the vSphere
 # simulator, Chromium) install and start it themselves and stop it afterwards.
+#
+# jest runs twice: every suite on the devcluster except REAL_SERVER_ONLY_SUITES, then
+# REAL_SERVER_SUITES and REAL_SERVER_ONLY_SUITES on a real kube-apiserver (packages/envtest),
+# inside a network namespace of their own.
+# VIRTRIGAUD_TEST_SERVER=devcluster or =real runs only that pass; jest arguments go to the
+# devcluster pass (the real pass always runs its whole list).
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$repo_root/scripts/setup.sh"
@@ -17,7 +23,44 @@ echo "[test] lint" >&2
 npx eslint --max-warnings=0 .
 npx prettier --check . --log-level warn
 
-echo "[test] jest" >&2
+# The suites that must pass on both servers.
+REAL_SERVER_SUITES=(
+  packages/api/src/crd-admission.test.ts
+  operator/tests/install.test.ts
+)
+# The suites about the real server itself, or needing the network namespace.
+REAL_SERVER_ONLY_SUITES=(
+  packages/envtest/src/control-plane.test.ts
+  packages/devcluster/tests/real-node-agent.test.ts
+)
+passes="${VIRTRIGAUD_TEST_SERVER:-devcluster real}"
+
+# Why the real kube-apiserver cannot run here (empty when it can), from the one place that knows.
+real_server_missing="$(node -e 'process.stdout.write(require("./packages/envtest").missingPrerequisite() ?? "")')"
+if [[ "$real_server_missing" == no\ etcd* ]]; then
+  bash scripts/ensure-etcd.sh >/dev/null
+  real_server_missing="$(node -e 'process.stdout.write(require("./packages/envtest").missingPrerequisite() ?? "")')"
+fi
+if [[ -z "$real_server_missing" ]] && ! unshare --net true 2>/dev/null; then
+  real_server_missing="cannot create a network namespace (unshare --net needs root)"
+fi
+
 # --experimental-vm-modules lets jest load ESM-only dependencies (@kubernetes/client-node 2.x)
 # from our CommonJS output, as Node 24 itself does.
-NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --ci "$@"
+export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
+
+if [[ " $passes " == *" devcluster "* ]]; then
+  echo "[test] jest on the devcluster" >&2
+  VIRTRIGAUD_TEST_SERVER=devcluster npx jest --ci --testPathIgnorePatterns "${REAL_SERVER_ONLY_SUITES[@]}" -- "$@"
+fi
+
+if [[ " $passes " == *" real "* ]]; then
+  if [[ -n "$real_server_missing" ]]; then
+    echo "[test] real kube-apiserver suites NOT RUN: $real_server_missing" >&2
+    [[ "${CI:-}" != true ]] || { echo "[test] CI=true requires them" >&2; exit 1; }
+  else
+    echo "[test] jest on a real kube-apiserver, in a network namespace" >&2
+    VIRTRIGAUD_TEST_SERVER=real bash scripts/in-netns.sh \
+      npx jest --ci --runTestsByPath "${REAL_SERVER_SUITES[@]}" "${REAL_SERVER_ONLY_SUITES[@]}"
+  fi
+fi

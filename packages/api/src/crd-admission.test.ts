@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests edit manifests as arbitrary user JSON */
 // The generated CRDs, as an API server enforces them: every object is submitted with
-// `dryRun=All` to a real Kubernetes-protocol server (the devcluster, or any cluster in
-// KUBECONFIG_UNDER_TEST), so what passes here is what `kubectl apply` accepts.
+// `dryRun=All` to an API server (the devcluster, a real kube-apiserver with
+// VIRTRIGAUD_TEST_SERVER=real, or any cluster in KUBECONFIG_UNDER_TEST), so what passes here is
+// what `kubectl apply` accepts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';

@@ -13,7 +13,9 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { OpenApi } from './http/openapi';
 import { createRequestHandler, type PodLogs } from './http/server';
+import { KubeConfig } from '@kubernetes/client-node';
 import { Kubelet, type KubeletOptions } from './kubelet/kubelet';
+import { devclusterKubeconfig } from './kubeconfig';
 import { loadSnapshot, Persister } from './store/persistence';
 import { Store } from './store/store';
 
@@ -22,8 +24,12 @@ export interface ApiServerOptions {
   /** How many changes watches can resume from before getting 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
-  /** Run Deployments' pods as local processes (off unless given; the CLI turns it on). */
-  kubelet?: boolean | KubeletOptions;
+  /**
+   * Run Deployments' pods as local processes (off unless given; the CLI turns it on). The kubelet
+   * is started by listen() and talks to this server over HTTP, like any node agent. Its pods keep
+   * loopback addresses here (no podCIDR): the devcluster's own endpoints controller publishes them.
+   */
+  kubelet?: boolean | Omit<KubeletOptions, 'podCIDR'>;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -34,7 +40,9 @@ export class ApiServer {
   private readonly crds: CrdRegistrar;
   private readonly controllers: { close(): void }[];
   private readonly persister?: Persister;
-  private readonly kubelet?: Kubelet;
+  private kubelet?: Kubelet;
+  private readonly kubeletOptions?: Omit<KubeletOptions, 'podCIDR'>;
+  private readonly refreshEndpoints: (namespace: string) => void;
   url = '';
 
   constructor(options: ApiServerOptions = {}) {
@@ -51,10 +59,10 @@ export class ApiServer {
     for (const name of SYSTEM_NAMESPACES)
       if (!this.objects.find(namespaces, undefined, name))
         this.objects.create(namespaces, undefined, { metadata: { name } });
-    let kubelet: Kubelet | undefined;
     const endpoints = new EndpointsController(this.objects, (pod, port) =>
-      kubelet?.resolvePort(pod, port),
+      this.kubelet?.resolvePort(pod, port),
     );
+    this.refreshEndpoints = (namespace) => endpoints.refresh(namespace);
     this.controllers = [
       new GarbageCollector(this.objects),
       new NamespaceController(this.objects),
@@ -62,15 +70,9 @@ export class ApiServer {
       new ReplicaSetController(this.objects),
       endpoints,
     ];
-    if (options.kubelet) {
-      this.kubelet = kubelet = new Kubelet(
-        this.objects,
-        options.kubelet === true ? {} : options.kubelet,
-        (namespace) => endpoints.refresh(namespace),
-      );
-    }
-    const podLogs: PodLogs | undefined = kubelet && {
-      serve: (pod, query, res) => kubelet.serveLogs(pod, query, res),
+    if (options.kubelet) this.kubeletOptions = options.kubelet === true ? {} : options.kubelet;
+    const podLogs: PodLogs | undefined = this.kubeletOptions && {
+      serve: (pod, query, res) => this.kubelet!.serveLogs(pod, query, res),
     };
     if (options.dataDir) this.persister = new Persister(store, options.dataDir);
     this.server = http.createServer(
@@ -94,6 +96,15 @@ export class ApiServer {
       this.server.listen(0, '127.0.0.1', resolve);
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    if (this.kubeletOptions) {
+      const kc = new KubeConfig();
+      kc.loadFromString(JSON.stringify(devclusterKubeconfig(this.url)));
+      this.kubelet = new Kubelet(kc, this.kubeletOptions, this.refreshEndpoints);
+      await this.kubelet.start().catch(async (error) => {
+        await this.close();
+        throw error;
+      });
+    }
     return this.url;
   }
 

@@ -1,3 +1,3 @@
 export { startDevCluster, type DevCluster, type DevClusterOptions } from './cluster';
-export type { KubeletOptions } from './kubelet/kubelet';
+export { Kubelet, type KubeletOptions } from './kubelet/kubelet';
 export { ADDRESSES_ANNOTATION } from './kubelet/service-proxy';

@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function writeKubeconfig(file: string, server: string): void {
-  const config = {
+/** A kubeconfig (as an object) for the devcluster at `server`. */
+export function devclusterKubeconfig(server: string) {
+  return {
     apiVersion: 'v1',
     kind: 'Config',
     // Plain HTTP on loopback: client-node only allows http:// servers with this flag set.
@@ -17,6 +18,10 @@ export function writeKubeconfig(file: string, server: string): void {
     ],
     'current-context': 'devcluster',
   };
+}
+
+export function writeKubeconfig(file: string, server: string): void {
+  const config = devclusterKubeconfig(server);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // JSON is YAML, and every client reads it; mode 0600 like kubeconfigs written by kubeadm.
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });

@@ -1,6 +1,7 @@
 // Test support: submit manifests to a Kubernetes API server with dryRun=All and report whether
-// they were admitted, as the API server's 422 Status message says. Uses the in-process
-// devcluster unless KUBECONFIG_UNDER_TEST points at another cluster.
+// they were admitted, as the API server's 422 Status message says. Uses the server
+// VIRTRIGAUD_TEST_SERVER selects (the devcluster, or a real kube-apiserver: @virtrigaud/envtest)
+// unless KUBECONFIG_UNDER_TEST points at another cluster.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -11,7 +12,7 @@ import {
   loadYaml,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { startDevCluster } from '@virtrigaud/devcluster';
+import { startTestServer } from '@virtrigaud/envtest';
 import { KINDS, GROUP, VERSION } from '../kinds';
 
 export interface Manifest {
@@ -37,9 +38,9 @@ const crdDir = path.resolve(__dirname, '..', '..', '..', '..', 'operator', 'conf
 
 export async function admitter(namespaces: string[]): Promise<Admitter> {
   const external = process.env.KUBECONFIG_UNDER_TEST;
-  const cluster = external ? undefined : await startDevCluster({});
+  const server = external ? undefined : await startTestServer();
   const kc = new KubeConfig();
-  kc.loadFromFile(external ?? cluster!.kubeconfigPath);
+  kc.loadFromFile(external ?? server!.kubeconfigPath);
   await applyCrds(kc);
   const core = kc.makeApiClient(CoreV1Api);
   for (const name of namespaces) {
@@ -48,7 +49,7 @@ export async function admitter(namespaces: string[]): Promise<Admitter> {
   const objects = kc.makeApiClient(CustomObjectsApi);
   return {
     admit: (manifest) => admit(objects, manifest),
-    stop: async () => cluster?.stop(),
+    stop: async () => server?.stop(),
   };
 }
 

@@ -13,6 +13,7 @@ import type { DeleteOptions, FieldValidation, Objects, WriteOptions } from '../a
 import { apiVersionOf, type ResourceType } from '../api/resource-type';
 import { isPlainObject, type StoredObject } from '../api/types';
 import { applyPatch, parseApplyBody, PATCH_CONTENT_TYPES } from '../patch/apply-patch';
+import { bindPod } from './binding';
 import { parseJson, readBody } from './body';
 import {
   apiGroupDocument,
@@ -238,6 +239,12 @@ async function handleResource(
       ? context.podLogs.serve(objects.get(type, namespace, name), query, res)
       : sendError(res, pathNotFound());
   if (subresource === 'scale') return handleScale(context, req, res, type, namespace, name, query);
+  if (subresource === 'binding') {
+    if (method !== 'POST') throw methodNotSupported(type, method);
+    const options = writeOptions(query);
+    const body = parseJson(await readBody(req));
+    return sendJson(res, 201, bindPod(objects, type, namespace, name, body, options));
+  }
   const statusOnly = subresource === 'status' ? 'status' : undefined;
   switch (method) {
     case 'GET': {
@@ -326,7 +333,7 @@ async function handleResource(
 function supportsSubresource(type: ResourceType, subresource: string): boolean {
   if (subresource === 'status') return type.statusSubresource;
   if (subresource === 'scale') return type.scale !== undefined;
-  if (subresource === 'log') return type.storageKey === '/pods';
+  if (subresource === 'log' || subresource === 'binding') return type.storageKey === '/pods';
   if (subresource === 'finalize') return type.storageKey === '/namespaces';
   return false;
 }

@@ -1,7 +1,10 @@
 // One container as a local process: started with the current node (JavaScript programs, with the
 // guard preloaded) or through the guard wrapper, stdout/stderr appended to the container's log
 // file, restarted with exponential backoff after it exits (per restartPolicy), killed when its
-// liveness probe fails, and stopped with SIGTERM then SIGKILL after the grace period.
+// liveness probe fails, and stopped with SIGTERM then SIGKILL after the grace period. Each process
+// leads a process group of its own (spawned detached) and every signal goes to the whole group,
+// like a container's cgroup: whatever the program forked dies with it, and once the main process
+// has exited the rest of its group is killed, so nothing a container started outlives it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -66,7 +69,12 @@ export class ContainerProcess {
     const log = fs.openSync(logFile, 'a');
     const isJavaScript = /\.(c|m)?js$/.test(program);
     const argv = isJavaScript ? ['--require', GUARD, program, ...args] : [GUARD, program, ...args];
-    const child = spawn(process.execPath, argv, { cwd, env, stdio: ['ignore', log, log, 'pipe'] });
+    const child = spawn(process.execPath, argv, {
+      cwd,
+      env,
+      stdio: ['ignore', log, log, 'pipe'],
+      detached: true,
+    });
     fs.closeSync(log);
     this.child = child;
     this.startedAt = Date.now();
@@ -82,21 +90,23 @@ export class ContainerProcess {
 
   /** Kills the process (liveness failure); it restarts per restartPolicy. */
   kill(): void {
-    this.child?.kill('SIGKILL');
+    if (this.child) signalGroup(this.child, 'SIGKILL');
   }
 
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    if (!child) return;
+    signalGroup(child, 'SIGTERM');
+    const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(killer);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    // The main process is gone; the rest of its group goes with it (before any restart).
+    if (this.child) signalGroup(this.child, 'SIGKILL');
     const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15);
     const terminated = {
       exitCode,
@@ -129,5 +139,15 @@ export class ContainerProcess {
     this.restartTimer = setTimeout(() => this.start(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.backoffMaxMs);
     this.options.onChange();
+  }
+}
+
+/** Signals the process group the child leads; a group already gone is not an error. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }

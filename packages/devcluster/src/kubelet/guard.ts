@@ -1,11 +1,25 @@
 // Loaded into every process the dev kubelet starts (`node --require guard.js program.js`), or
 // run as a wrapper for non-Node programs (`node guard.js program args...`). The kubelet holds
 // the other end of a pipe on fd 3; when the kubelet's process dies, even by SIGKILL, the pipe
-// closes and the guarded process terminates, so no child outlives the devcluster.
+// closes and the guarded process's whole process group (it leads one) terminates, so nothing it
+// started outlives the kubelet.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
 const GRACE_MS = 5000;
+
+function signalOwnGroup(signal: NodeJS.Signals): void {
+  try {
+    process.kill(-process.pid, signal);
+  } catch {
+    process.kill(process.pid, signal); // not a group leader (run by hand)
+  }
+}
+
+function terminateGroup(): void {
+  signalOwnGroup('SIGTERM');
+  setTimeout(() => signalOwnGroup('SIGKILL'), GRACE_MS).unref();
+}
 
 function onParentGone(terminate: () => void): void {
   let pipe: net.Socket;
@@ -29,13 +43,7 @@ if (require.main === module) {
     process.stderr.write(`devcluster: cannot start ${program}: ${error.message}\n`);
     process.exit(127);
   });
-  onParentGone(() => {
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), GRACE_MS).unref();
-  });
+  onParentGone(terminateGroup);
 } else {
-  onParentGone(() => {
-    process.kill(process.pid, 'SIGTERM');
-    setTimeout(() => process.exit(137), GRACE_MS).unref();
-  });
+  onParentGone(terminateGroup);
 }

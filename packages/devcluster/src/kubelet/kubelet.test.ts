@@ -4,6 +4,7 @@
 import path from 'node:path';
 import {
   AppsV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
@@ -16,6 +17,7 @@ import {
   externalKubeconfig,
   type ClusterUnderTest,
 } from '../testing/cluster-under-test';
+import { isRunning } from '../testing/process-alive';
 
 jest.setTimeout(30_000);
 
@@ -139,6 +141,12 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
       expect(pod.status).toMatchObject({ phase: 'Running', podIP: '127.0.0.1' });
       expect(pod.spec?.nodeName).toBe('devcluster');
     }
+    // The node keeps its Lease, as a real kubelet does.
+    const lease = await cluster.kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'devcluster', namespace: 'kube-node-lease' });
+    expect(lease.spec?.holderIdentity).toBe('devcluster');
+    expect(lease.spec?.renewTime).toBeDefined();
   });
 
   it('publishes a loopback address for the Service that reaches ready pods, with env, secrets, config and rewritten ports', async () => {
@@ -243,15 +251,6 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
           : undefined,
       { timeoutMs: 20_000 },
     );
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,8 @@
 // A container's environment and arguments as the kubelet computes them: env values,
 // valueFrom (Secret, ConfigMap, pod fields), envFrom, `$(VAR)` expansion, and the rewriting of
-// listen addresses to the loopback ports the kubelet allocated for the container's ports.
+// listen addresses to the pod's own address and the ports it really listens on.
 import type { StoredObject } from '../api/types';
+import type { PodAddress } from './pod-network';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- container specs are arbitrary user JSON */
 
@@ -33,15 +34,15 @@ function keyOf(
   return kind === 'secrets' ? Buffer.from(String(raw), 'base64').toString('utf8') : String(raw);
 }
 
-function fieldOf(pod: StoredObject, fieldPath: string): string {
+function fieldOf(pod: StoredObject, fieldPath: string, address: PodAddress): string {
   const fields: Record<string, string | undefined> = {
     'metadata.name': pod.metadata.name,
     'metadata.namespace': pod.metadata.namespace,
     'metadata.uid': pod.metadata.uid,
     'spec.nodeName': (pod as any).spec?.nodeName,
     'spec.serviceAccountName': (pod as any).spec?.serviceAccountName ?? 'default',
-    'status.podIP': '127.0.0.1',
-    'status.hostIP': '127.0.0.1',
+    'status.podIP': address.podIP,
+    'status.hostIP': address.hostIP,
   };
   const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
   if (label) return (pod.metadata as any)[label[1]]?.[label[2]] ?? '';
@@ -59,13 +60,17 @@ export function expand(value: string, variables: Record<string, string>): string
   );
 }
 
-/** Rewrites `:9090`, `0.0.0.0:9090` or `[::]:9090` (alone or after `=`) to the allocated loopback port. */
-export function rewriteListenAddress(value: string, ports: Map<number, number>): string {
+/**
+ * Rewrites `:9090`, `0.0.0.0:9090`, `[::]:9090`, `127.0.0.1:9090` or `localhost:9090` (alone or
+ * after `=`) of a declared port to `<podIP>:<its port>`: pods share the machine, so a program
+ * must listen on its pod's address only.
+ */
+export function rewriteListenAddress(value: string, address: PodAddress): string {
   return value.replace(
     /(^|=)(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d+)$/,
     (match, prefix: string, _host, port: string) => {
-      const allocated = ports.get(Number(port));
-      return allocated === undefined ? match : `${prefix}127.0.0.1:${allocated}`;
+      const allocated = address.ports.get(Number(port));
+      return allocated === undefined ? match : `${prefix}${address.podIP}:${allocated}`;
     },
   );
 }
@@ -74,7 +79,7 @@ export function containerEnvironment(
   pod: StoredObject,
   container: any,
   lookup: Lookup,
-  ports: Map<number, number>,
+  address: PodAddress,
 ): Record<string, string> {
   const namespace = pod.metadata.namespace!;
   const variables: Record<string, string> = {};
@@ -99,9 +104,10 @@ export function containerEnvironment(
       value = keyOf(lookup, 'secrets', namespace, env.valueFrom.secretKeyRef);
     else if (env.valueFrom?.configMapKeyRef)
       value = keyOf(lookup, 'configmaps', namespace, env.valueFrom.configMapKeyRef);
-    else if (env.valueFrom?.fieldRef) value = fieldOf(pod, env.valueFrom.fieldRef.fieldPath);
+    else if (env.valueFrom?.fieldRef)
+      value = fieldOf(pod, env.valueFrom.fieldRef.fieldPath, address);
     else value = expand(String(env.value ?? ''), variables);
-    if (value !== undefined) variables[env.name] = rewriteListenAddress(value, ports);
+    if (value !== undefined) variables[env.name] = rewriteListenAddress(value, address);
   }
   return variables;
 }
@@ -109,7 +115,7 @@ export function containerEnvironment(
 export function containerArguments(
   argv: string[],
   variables: Record<string, string>,
-  ports: Map<number, number>,
+  address: PodAddress,
 ): string[] {
-  return argv.map((arg) => rewriteListenAddress(expand(arg, variables), ports));
+  return argv.map((arg) => rewriteListenAddress(expand(arg, variables), address));
 }

@@ -1,4 +1,4 @@
-// One pod on the dev kubelet: its root directory, loopback ports, volumes, environment and
+// One pod on the dev kubelet: its root directory, address and ports, volumes, environment and
 // container processes, the probe loops that decide readiness, and the PodStatus it reports.
 import path from 'node:path';
 import type { StoredObject } from '../api/types';
@@ -11,7 +11,7 @@ import {
   MissingReference,
   type Lookup,
 } from './pod-environment';
-import { allocatePorts } from './ports';
+import type { PodAddress, PodNetwork } from './pod-network';
 import { runProbe } from './probes';
 import { mountVolumes } from './volumes';
 
@@ -19,6 +19,7 @@ import { mountVolumes } from './volumes';
 
 export interface PodWorkerSettings {
   rootDir: string;
+  network: PodNetwork;
   mountEnv: Record<string, string>;
   maxProbePeriodMs: number;
   backoffBaseMs: number;
@@ -37,8 +38,8 @@ interface Container {
 
 export class PodWorker {
   readonly root: string;
-  /** containerPort -> loopback port, for all containers of the pod. */
-  ports = new Map<number, number>();
+  /** Where the pod listens; set by start(). */
+  address?: PodAddress;
   private readonly namedPorts = new Map<string, number>();
   private readonly containers: Container[];
   private readonly startTime = timestamp();
@@ -69,18 +70,29 @@ export class PodWorker {
     return this.containers.map((c) => c.spec.name);
   }
 
-  /** A probe or Service targetPort (number or port name) -> the loopback port to dial. */
+  /** A probe or Service targetPort (number or port name) -> the port to dial at the pod's IP. */
   resolvePort(port: number | string): number | undefined {
     if (typeof port === 'string' && !/^\d+$/.test(port)) return this.namedPorts.get(port);
-    return this.ports.get(Number(port)) ?? Number(port);
+    return this.address?.ports.get(Number(port)) ?? Number(port);
   }
 
   async start(): Promise<void> {
     const allPorts = this.containers.flatMap((c) => c.spec.ports ?? []);
-    this.ports = await allocatePorts(allPorts);
+    const previousIP = (this.pod as any).status?.podIP;
+    this.address = await this.settings.network.attach(
+      allPorts.map((p: any) => p.containerPort),
+      previousIP,
+    );
+    if (this.stopped) return this.releaseAddress();
     for (const port of allPorts)
-      if (port.name) this.namedPorts.set(port.name, this.ports.get(port.containerPort)!);
+      if (port.name) this.namedPorts.set(port.name, this.address.ports.get(port.containerPort)!);
     this.startContainers();
+  }
+
+  private async releaseAddress(): Promise<void> {
+    const address = this.address;
+    this.address = undefined;
+    if (address) await this.settings.network.detach(address);
   }
 
   private startContainers(): void {
@@ -109,13 +121,13 @@ export class PodWorker {
       return;
     }
     const mountEnv = mountVolumes(this.pod, spec, this.root, this.lookup, this.settings.mountEnv);
-    const env = containerEnvironment(this.pod, spec, this.lookup, this.ports);
+    const env = containerEnvironment(this.pod, spec, this.lookup, this.address!);
     const processEnv = { ...this.settings.baseEnv, ...mountEnv, ...env };
     container.waiting = undefined;
     container.process = new ContainerProcess({
       name: spec.name,
       program: resolved.program,
-      args: containerArguments(resolved.args, env, this.ports),
+      args: containerArguments(resolved.args, env, this.address!),
       env: processEnv,
       cwd: this.root,
       logFile: this.logFile(spec.name),
@@ -135,10 +147,15 @@ export class PodWorker {
     if (container.process?.running && !this.stopped) {
       const { readinessProbe, livenessProbe } = container.spec;
       if (!readinessProbe) container.ready = true;
-      else this.probeLoop(container, readinessProbe, env, (ok) => this.setReady(container, ok));
+      else
+        this.probeLoop(container, readinessProbe, env, 'capped', (ok) =>
+          this.setReady(container, ok),
+        );
       if (livenessProbe) {
         let failures = 0;
-        this.probeLoop(container, livenessProbe, env, (ok) => {
+        // Its initial delay is what a slow starter (a provider on a loaded machine) needs before
+        // it can answer; capped, liveness would kill it in a loop before it ever served.
+        this.probeLoop(container, livenessProbe, env, 'as-declared', (ok) => {
           failures = ok ? 0 : failures + 1;
           if (failures >= (livenessProbe.failureThreshold ?? 3)) container.process?.kill();
         });
@@ -157,17 +174,25 @@ export class PodWorker {
     container: Container,
     probe: any,
     env: Record<string, string>,
+    initialDelay: 'capped' | 'as-declared',
     report: (ok: boolean) => void,
   ): void {
     const cap = this.settings.maxProbePeriodMs;
     const period = Math.min((probe.periodSeconds ?? 10) * 1000, cap);
+    const declaredDelay = (probe.initialDelaySeconds ?? 0) * 1000;
     const run = async () => {
-      const ok = await runProbe(probe, { resolvePort: (p) => this.resolvePort(p), env });
+      const ok = await runProbe(probe, {
+        host: this.address!.podIP,
+        resolvePort: (p) => this.resolvePort(p),
+        env,
+      });
       if (this.stopped || !container.process?.running) return;
       report(ok);
       container.timers.push(setTimeout(run, period));
     };
-    container.timers.push(setTimeout(run, Math.min((probe.initialDelaySeconds ?? 0) * 1000, cap)));
+    container.timers.push(
+      setTimeout(run, initialDelay === 'capped' ? Math.min(declaredDelay, cap) : declaredDelay),
+    );
   }
 
   async stop(graceMs: number): Promise<void> {
@@ -176,6 +201,7 @@ export class PodWorker {
     for (const container of this.containers)
       for (const timer of container.timers) clearTimeout(timer);
     await Promise.all(this.containers.map((c) => c.process?.stop(graceMs)));
+    await this.releaseAddress();
   }
 
   private condition(type: string, ok: boolean) {
@@ -208,10 +234,12 @@ export class PodWorker {
         this.condition('ContainersReady', allReady),
         this.condition('PodScheduled', true),
       ],
-      hostIP: '127.0.0.1',
-      hostIPs: [{ ip: '127.0.0.1' }],
-      podIP: '127.0.0.1',
-      podIPs: [{ ip: '127.0.0.1' }],
+      ...(this.address && {
+        hostIP: this.address.hostIP,
+        hostIPs: [{ ip: this.address.hostIP }],
+        podIP: this.address.podIP,
+        podIPs: [{ ip: this.address.podIP }],
+      }),
       startTime: this.startTime,
       containerStatuses: statuses,
       qosClass: 'BestEffort',

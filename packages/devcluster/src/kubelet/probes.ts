@@ -1,4 +1,4 @@
-// Readiness/liveness probes against a container's loopback ports: gRPC (grpc.health.v1.Health/
+// Readiness/liveness probes against a container's address and ports: gRPC (grpc.health.v1.Health/
 // Check), HTTP GET, TCP connect and exec, with the probe's own timeout.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -9,7 +9,9 @@ import { credentials, makeGenericClientConstructor, type ServiceError } from '@g
 /* eslint-disable @typescript-eslint/no-explicit-any -- probe specs are arbitrary user JSON */
 
 export interface ProbeTarget {
-  /** A probe port (number or container port name) -> the loopback port to dial. */
+  /** The pod's address. */
+  host: string;
+  /** A probe port (number or container port name) -> the port to dial. */
   resolvePort(port: number | string): number | undefined;
   env: Record<string, string>;
 }
@@ -41,8 +43,13 @@ const HealthClient = makeGenericClientConstructor(
 
 const SERVING = 1;
 
-function grpcProbe(port: number, service: string, timeoutMs: number): Promise<boolean> {
-  const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure());
+function grpcProbe(
+  host: string,
+  port: number,
+  service: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const client = new HealthClient(`${host}:${port}`, credentials.createInsecure());
   return new Promise<boolean>((resolve) => {
     (client as any).check(
       service,
@@ -52,14 +59,14 @@ function grpcProbe(port: number, service: string, timeoutMs: number): Promise<bo
   }).finally(() => client.close());
 }
 
-function httpProbe(port: number, spec: any, timeoutMs: number): Promise<boolean> {
+function httpProbe(host: string, port: number, spec: any, timeoutMs: number): Promise<boolean> {
   const scheme = (spec.scheme ?? 'HTTP').toUpperCase();
   const headers = Object.fromEntries((spec.httpHeaders ?? []).map((h: any) => [h.name, h.value]));
   const request = scheme === 'HTTPS' ? https.request : http.request;
   return new Promise((resolve) => {
     const req = request(
       {
-        host: '127.0.0.1',
+        host,
         port,
         path: spec.path ?? '/',
         method: 'GET',
@@ -78,9 +85,9 @@ function httpProbe(port: number, spec: any, timeoutMs: number): Promise<boolean>
   });
 }
 
-function tcpProbe(port: number, timeoutMs: number): Promise<boolean> {
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port, timeout: timeoutMs });
+    const socket = net.connect({ host, port, timeout: timeoutMs });
     socket.on('connect', () => {
       socket.destroy();
       resolve(true);
@@ -111,15 +118,18 @@ export async function runProbe(probe: any, target: ProbeTarget): Promise<boolean
   const port = (spec: any) => target.resolvePort(spec.port);
   if (probe.grpc) {
     const resolved = port(probe.grpc);
-    return resolved !== undefined && grpcProbe(resolved, probe.grpc.service ?? '', timeoutMs);
+    return (
+      resolved !== undefined &&
+      grpcProbe(target.host, resolved, probe.grpc.service ?? '', timeoutMs)
+    );
   }
   if (probe.httpGet) {
     const resolved = port(probe.httpGet);
-    return resolved !== undefined && httpProbe(resolved, probe.httpGet, timeoutMs);
+    return resolved !== undefined && httpProbe(target.host, resolved, probe.httpGet, timeoutMs);
   }
   if (probe.tcpSocket) {
     const resolved = port(probe.tcpSocket);
-    return resolved !== undefined && tcpProbe(resolved, timeoutMs);
+    return resolved !== undefined && tcpProbe(target.host, resolved, timeoutMs);
   }
   if (probe.exec?.command?.length) return execProbe(probe.exec.command, target.env, timeoutMs);
   return true;

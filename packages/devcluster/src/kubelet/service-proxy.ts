@@ -1,21 +1,29 @@
 // Each Service port gets a TCP proxy on 127.0.0.1:0 that round-robins over the ready pods the
-// Service selects (at their loopback port for the targetPort). The proxy addresses are published
-// on the Service as the annotation `devcluster.virtrigaud.io/addresses`: a JSON object mapping
-// port name and port number to `127.0.0.1:<port>`, the one seam through which local clients
-// (the operator's address resolution) reach a Service.
+// Service selects (at their address and port for the targetPort). The proxy addresses are
+// published on the Service as the annotation `devcluster.virtrigaud.io/addresses`: a JSON object
+// mapping port name and port number to `127.0.0.1:<port>`, the one seam through which local
+// clients outside the pods' network (the operator's address resolution) reach a Service.
 import net from 'node:net';
-import type { Objects } from '../api/objects';
-import type { ResourceType } from '../api/resource-type';
-import type { StoredObject } from '../api/types';
+import {
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
 import { isPodReady } from '../controllers/replicaset-controller';
 import { WorkQueue } from '../controllers/work-queue';
-import type { PortResolver } from '../controllers/endpoints-controller';
 import { matchesLabelSelector } from '../store/selectors';
-import type { StoreEvent } from '../store/store';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- service specs are arbitrary user JSON */
+import { watched, type Watched } from './watched';
 
 export const ADDRESSES_ANNOTATION = 'devcluster.virtrigaud.io/addresses';
+
+/** Where a pod serves a Service targetPort (number or port name), if it runs here. */
+export type EndpointResolver = (
+  pod: V1Pod,
+  targetPort: number | string,
+) => { host: string; port: number } | undefined;
 
 interface PortProxy {
   server: net.Server;
@@ -24,20 +32,21 @@ interface PortProxy {
   sockets: Set<net.Socket>;
 }
 
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
 export class ServiceProxies {
   /** service uid -> service port key (name/port/targetPort) -> proxy */
   private readonly proxies = new Map<string, Map<string, PortProxy>>();
   private readonly queue: WorkQueue;
-  private readonly unsubscribe: () => void;
-  private readonly services: ResourceType;
-  private readonly pods: ResourceType;
+  private readonly services: Watched<V1Service>;
+  private readonly core: CoreV1Api;
 
   constructor(
-    private readonly objects: Objects,
-    private readonly resolvePort: PortResolver,
+    kc: KubeConfig,
+    private readonly pods: Pick<Watched<V1Pod>, 'list'>,
+    private readonly resolve: EndpointResolver,
   ) {
-    this.services = objects.registry.lookup('', 'v1', 'services')!;
-    this.pods = objects.registry.lookup('', 'v1', 'pods')!;
+    this.core = kc.makeApiClient(CoreV1Api);
     this.queue = new WorkQueue(
       'service proxy',
       (key) =>
@@ -45,24 +54,28 @@ export class ServiceProxies {
           process.emitWarning(`devcluster service proxy: ${String(error)}`),
         ),
     );
-    this.unsubscribe = objects.store.subscribe((event) => this.onEvent(event));
-    for (const service of objects.store.list(this.services.storageKey))
-      this.queue.add(`${service.metadata.namespace}/${service.metadata.name}`);
+    this.services = watched(
+      kc,
+      '/api/v1/services',
+      () => this.core.listServiceForAllNamespaces(),
+      (service, deleted) => {
+        if (deleted) this.closeService(service.metadata!.uid!);
+        else this.queue.add(`${service.metadata!.namespace}/${service.metadata!.name}`);
+      },
+    );
   }
 
-  private onEvent({ storageKey, object, type }: StoreEvent): void {
-    if (storageKey !== this.services.storageKey) return;
-    if (type === 'DELETED') this.closeService(object.metadata.uid);
-    else this.queue.add(`${object.metadata.namespace}/${object.metadata.name}`);
+  start(): Promise<void> {
+    return this.services.start();
   }
 
   private async reconcile(key: string): Promise<void> {
     const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-    const service = this.objects.find(this.services, namespace, name) as any;
+    const service = this.services.get(name, namespace);
     if (!service || service.spec?.type === 'ExternalName') return;
-    const uid = service.metadata.uid;
-    const wanted = new Map<string, any>(
-      (service.spec.ports ?? []).map((p: any) => [
+    const uid = service.metadata!.uid!;
+    const wanted = new Map(
+      (service.spec?.ports ?? []).map((p) => [
         `${p.name ?? ''}/${p.port}/${p.targetPort ?? p.port}`,
         p,
       ]),
@@ -76,40 +89,37 @@ export class ServiceProxies {
       }
     }
     for (const [portKey, port] of wanted) {
-      if (!current.has(portKey)) current.set(portKey, await this.listen(namespace, uid, port));
+      if (!current.has(portKey))
+        current.set(portKey, await this.listen(namespace, uid, port.targetPort ?? port.port));
     }
     const addresses: Record<string, string> = {};
     for (const [portKey, proxy] of current) {
-      const port = wanted.get(portKey);
+      const port = wanted.get(portKey)!;
       if (port.name) addresses[port.name] = proxy.address;
       addresses[String(port.port)] = proxy.address;
     }
-    await this.publish(namespace, name, uid, JSON.stringify(addresses));
-  }
-
-  private async publish(
-    namespace: string,
-    name: string,
-    uid: string,
-    addresses: string,
-  ): Promise<void> {
-    const latest = this.objects.find(this.services, namespace, name);
+    const published = JSON.stringify(addresses);
+    const latest = this.services.get(name, namespace);
     if (
-      !latest ||
-      latest.metadata.uid !== uid ||
-      latest.metadata.annotations?.[ADDRESSES_ANNOTATION] === addresses
+      latest?.metadata?.uid !== uid ||
+      latest.metadata.annotations?.[ADDRESSES_ANNOTATION] === published
     )
       return;
-    this.objects.update(this.services, namespace, name, {
-      ...latest,
-      metadata: {
-        ...latest.metadata,
-        annotations: { ...latest.metadata.annotations, [ADDRESSES_ANNOTATION]: addresses },
+    await this.core.patchNamespacedService(
+      {
+        name,
+        namespace,
+        body: { metadata: { uid, annotations: { [ADDRESSES_ANNOTATION]: published } } },
       },
-    });
+      mergePatch,
+    );
   }
 
-  private listen(namespace: string, serviceUid: string, port: any): Promise<PortProxy> {
+  private listen(
+    namespace: string,
+    serviceUid: string,
+    targetPort: number | string,
+  ): Promise<PortProxy> {
     const proxy: PortProxy = {
       server: net.createServer(),
       address: '',
@@ -117,7 +127,7 @@ export class ServiceProxies {
       sockets: new Set(),
     };
     proxy.server.on('connection', (client) =>
-      this.forward(proxy, client, namespace, serviceUid, port.targetPort ?? port.port),
+      this.forward(proxy, client, namespace, serviceUid, targetPort),
     );
     return new Promise((resolve, reject) => {
       proxy.server.once('error', reject);
@@ -128,18 +138,19 @@ export class ServiceProxies {
     });
   }
 
-  private endpoints(namespace: string, serviceUid: string, targetPort: number | string): number[] {
-    const service = this.objects.store.getByUid(serviceUid)?.object as any;
-    if (!service?.spec?.selector) return [];
-    return this.objects.store
-      .list(this.pods.storageKey, namespace)
+  private endpoints(namespace: string, serviceUid: string, targetPort: number | string) {
+    const service = this.services.list(namespace).find((s) => s.metadata?.uid === serviceUid);
+    const selector = service?.spec?.selector;
+    if (!selector) return [];
+    return this.pods
+      .list(namespace)
       .filter(
-        (pod: StoredObject) =>
+        (pod) =>
           isPodReady(pod) &&
-          matchesLabelSelector({ matchLabels: service.spec.selector }, pod.metadata.labels ?? {}),
+          matchesLabelSelector({ matchLabels: selector }, pod.metadata?.labels ?? {}),
       )
-      .map((pod) => this.resolvePort(pod, targetPort))
-      .filter((p): p is number => p !== undefined);
+      .map((pod) => this.resolve(pod, targetPort))
+      .filter((endpoint) => endpoint !== undefined);
   }
 
   private forward(
@@ -149,10 +160,9 @@ export class ServiceProxies {
     serviceUid: string,
     targetPort: number | string,
   ): void {
-    const ports = this.endpoints(namespace, serviceUid, targetPort);
-    if (ports.length === 0) return void client.destroy();
-    const port = ports[proxy.next++ % ports.length];
-    const upstream = net.connect({ host: '127.0.0.1', port });
+    const endpoints = this.endpoints(namespace, serviceUid, targetPort);
+    if (endpoints.length === 0) return void client.destroy();
+    const upstream = net.connect(endpoints[proxy.next++ % endpoints.length]);
     proxy.sockets.add(client).add(upstream);
     const cleanup = () => {
       client.destroy();
@@ -175,9 +185,9 @@ export class ServiceProxies {
     this.proxies.delete(uid);
   }
 
-  close(): void {
-    this.unsubscribe();
+  async close(): Promise<void> {
     this.queue.close();
+    await this.services.stop();
     for (const uid of [...this.proxies.keys()]) this.closeService(uid);
   }
 }
