@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '.tools/**',
       'proto/src/gen/**',
+      'plugins/virtrigaud-common/src/generated/**',
       '**/coverage/**',
     ],
   },

@@ -27,6 +27,7 @@ npx prettier --check . --log-level warn
 REAL_SERVER_SUITES=(
   packages/api/src/crd-admission.test.ts
   operator/tests/install.test.ts
+  operator/tests/vm-power-status.test.ts
 )
 # The suites about the real server itself, or needing the network namespace.
 REAL_SERVER_ONLY_SUITES=(
@@ -47,11 +48,36 @@ fi
 
 # --experimental-vm-modules lets jest load ESM-only dependencies (@kubernetes/client-node 2.x)
 # from our CommonJS output, as Node 24 itself does.
+# Each jest pass runs in a session of its own under an overall time limit, so a run can neither
+# hang (a process a test did not stop keeps jest from exiting) nor end with such processes still
+# running: leftover-processes.sh reports them, stops them and fails the run.
+limit="${VIRTRIGAUD_TEST_TIMEOUT:-120m}"
+guarded() {
+  local run_marker sid_file status
+  run_marker="$$-$(date +%s%N)"
+  sid_file="$(mktemp)"
+  # jest is not in the terminal's process group: pass Ctrl-C and SIGTERM on to its session.
+  trap 'sid="$(cat "'"$sid_file"'")"; [ -n "$sid" ] && kill -TERM -- "-$sid" 2>/dev/null' INT TERM
+  set +e
+  setsid --wait bash -c 'echo $$ >"$0"; exec timeout --kill-after=60s "$1" "${@:2}"' "$sid_file" \
+    "$limit" env VIRTRIGAUD_TEST_RUN="$run_marker" "$@"
+  status=$?
+  set -e
+  trap - INT TERM
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "[test] FAILED: jest did not finish within $limit (VIRTRIGAUD_TEST_TIMEOUT) and was stopped" >&2
+  fi
+  bash scripts/leftover-processes.sh "$(cat "$sid_file")" "$run_marker" || status=1
+  rm -f "$sid_file"
+  return "$status"
+}
+
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 
 if [[ " $passes " == *" devcluster "* ]]; then
   echo "[test] jest on the devcluster" >&2
-  VIRTRIGAUD_TEST_SERVER=devcluster npx jest --ci --testPathIgnorePatterns "${REAL_SERVER_ONLY_SUITES[@]}" -- "$@"
+  VIRTRIGAUD_TEST_SERVER=devcluster guarded \
+    npx jest --ci --testPathIgnorePatterns "${REAL_SERVER_ONLY_SUITES[@]}" -- "$@"
 fi
 
 if [[ " $passes " == *" real "* ]]; then
@@ -60,7 +86,7 @@ if [[ " $passes " == *" real "* ]]; then
     [[ "${CI:-}" != true ]] || { echo "[test] CI=true requires them" >&2; exit 1; }
   else
     echo "[test] jest on a real kube-apiserver, in a network namespace" >&2
-    VIRTRIGAUD_TEST_SERVER=real bash scripts/in-netns.sh \
+    VIRTRIGAUD_TEST_SERVER=real guarded bash scripts/in-netns.sh \
       npx jest --ci --runTestsByPath "${REAL_SERVER_SUITES[@]}" "${REAL_SERVER_ONLY_SUITES[@]}"
   fi
 fi

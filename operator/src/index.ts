@@ -2,7 +2,7 @@
 // machinery is @virtrigaud/kube; provider naming is @virtrigaud/api.
 export { Manager, DEFAULT_MANAGER_OPTIONS } from './manager';
 export type { ManagerOptions } from './manager';
-export { parseCli, parseDuration, USAGE } from './cli/options';
+export { parseCli, USAGE } from './cli/options';
 export type { CliOptions } from './cli/options';
 export { createLogger } from './observability/logger';
 export { ProviderGateway } from './grpc/provider-gateway';

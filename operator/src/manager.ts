@@ -1,11 +1,18 @@
-// The manager: shared informers for every kind the controllers read, the five controllers, leader
-// election, and the metrics/health servers. Caches start on every replica (a standby is warm);
-// controllers start only on the leader.
+// The manager: shared informers for every kind the controllers read, the services they share
+// (client, provider gateway and endpoints, event recorder), the five controllers (each wires
+// itself in its folder's setup.ts), leader election, and the metrics/health servers. Caches start
+// on every replica (a standby is warm); controllers start only on the leader.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { MANAGED_SELECTOR } from '@virtrigaud/api';
 import {
   createResolver,
   type EndpointSliceLike,
+  type EventRecorder,
   Informer,
-  keyOf,
   KubeClient,
   KubeEventRecorder,
   type KubeObject,
@@ -16,23 +23,7 @@ import {
   type ServiceAddressResolver,
   type ServiceAddressSource,
   type ServiceLike,
-  WriteExpectations,
 } from '@virtrigaud/kube';
-import { LABEL_MANAGED_BY, MANAGED_BY, Resources } from '@virtrigaud/api';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type {
-  Provider,
-  VMClass,
-  VMClone,
-  VMImage,
-  VMNetworkAttachment,
-  VMSet,
-  VMSnapshot,
-} from '@virtrigaud/api';
-import type { Logger } from 'pino';
 import { ProviderGateway } from './grpc/provider-gateway';
 import { ManagerMetrics } from './observability/metrics';
 import {
@@ -42,13 +33,22 @@ import {
   metricsServer,
   parseListenAddress,
 } from './observability/http-servers';
-import { Controller } from './runtime/controller';
+import { Controller, type Reconciler } from './runtime/controller';
 import { ProviderEndpoints } from './controllers/provider/endpoint';
-import { ProviderReconciler } from './controllers/provider/reconciler';
-import { VirtualMachineReconciler, type VM } from './controllers/virtualmachine/reconciler';
-import { VMSnapshotReconciler } from './controllers/vmsnapshot/reconciler';
-import { VMCloneReconciler } from './controllers/vmclone/reconciler';
-import { owningSet, SET_INDEX, VMSetReconciler } from './controllers/vmset/reconciler';
+import { setup as setupProvider } from './controllers/provider/setup';
+import { setup as setupVirtualMachine } from './controllers/virtualmachine/setup';
+import { setup as setupVMSnapshot } from './controllers/vmsnapshot/setup';
+import { setup as setupVMClone } from './controllers/vmclone/setup';
+import { setup as setupVMSet } from './controllers/vmset/setup';
+
+/** The controllers, each wiring its informers, indexes and watches (controller-runtime's SetupWithManager). */
+const CONTROLLERS: ((manager: Manager) => Controller)[] = [
+  setupProvider,
+  setupVirtualMachine,
+  setupVMSnapshot,
+  setupVMClone,
+  setupVMSet,
+];
 
 export interface ManagerOptions {
   metricsAddr: string;
@@ -67,6 +67,7 @@ export interface ManagerOptions {
   vmResyncPeriodMs: number;
   taskPollBaseMs: number;
   taskPollMaxMs: number;
+  /** When a reconcile that ended in a TerminalError (an error the user must fix) is tried again. */
   permanentErrorRetryMs: number;
   /** Multiplies the default gRPC deadlines. */
   deadlineScale: number;
@@ -92,14 +93,18 @@ export const DEFAULT_MANAGER_OPTIONS: ManagerOptions = {
   deadlineScale: 1,
 };
 
-type Cached<T> = T & KubeObject;
-
 export class Manager {
   readonly metrics = new ManagerMetrics();
   readonly client: KubeClient;
   readonly gateway: ProviderGateway;
+  readonly recorder: EventRecorder;
+  /** Provider Services (and, balancing over replicas, their EndpointSlices) to dial providers at. */
+  readonly endpoints: ProviderEndpoints;
+  /** The Services the Provider controller generates; `endpoints` reads them. */
+  readonly managedServices: Informer<ServiceLike>;
   readonly informers: Informer<KubeObject>[] = [];
   readonly controllers: Controller[] = [];
+  private readonly sharedInformers = new Map<string, Informer<KubeObject>>();
   private readonly elector: LeaderElector | undefined;
   private servers: Server[] = [];
   private addresses: { metrics?: string; health?: string } = {};
@@ -108,15 +113,15 @@ export class Manager {
 
   constructor(
     kubeConfig: KubeConfig,
-    private readonly options: ManagerOptions,
-    private readonly log: Logger,
+    readonly options: ManagerOptions,
+    readonly log: Logger,
     /** Called when leadership is lost: the process must exit, as controller-runtime does. */
     private readonly onFatal: (reason: string) => void = () => {},
     /**
      * How provider Services are dialled (fault tests put a cuttable proxy in between); default:
      * `options.serviceAddressSource`.
      */
-    private readonly addressResolver?: ServiceAddressResolver,
+    addressResolver?: ServiceAddressResolver,
   ) {
     this.client = new KubeClient(kubeConfig, this.metrics.observeApiRequest);
     this.gateway = new ProviderGateway({
@@ -135,7 +140,26 @@ export class Manager {
           log,
         })
       : undefined;
-    this.wire();
+    this.recorder = new KubeEventRecorder(this.client, log);
+    this.managedServices = this.informer<ServiceLike>(KubeResources.Service, MANAGED_SELECTOR);
+    // Only needed to balance over provider replicas; every slice carries its Service's name.
+    const slices =
+      options.serviceAddressSource === 'endpoint-slices'
+        ? this.informer<EndpointSliceLike>(KubeResources.EndpointSlice, SERVICE_NAME_LABEL)
+        : undefined;
+    slices?.addIndex('service', (slice) => [
+      `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,
+    ]);
+    this.endpoints = new ProviderEndpoints(
+      this.client,
+      this.managedServices,
+      addressResolver ??
+        createResolver(
+          options.serviceAddressSource,
+          (service) => slices?.byIndex('service', service) ?? [],
+        ),
+    );
+    for (const setup of CONTROLLERS) setup(this);
   }
 
   get metricsAddress(): string | undefined {
@@ -197,203 +221,36 @@ export class Manager {
     this.log.info(this.addresses, 'servers listening');
   }
 
-  private informer<T extends KubeObject>(type: ResourceType, labelSelector?: string): Informer<T> {
-    const informer = new Informer<T>(this.client, type, {
-      namespace: this.options.watchNamespace,
-      labelSelector,
-      log: this.log,
-      onRelist: () => this.metrics.relists.inc({ resource: type.plural }),
-    });
-    this.informers.push(informer as unknown as Informer<KubeObject>);
-    return informer;
+  /**
+   * The shared informer of a resource (with a label selector); controllers asking for the same
+   * one get the same cache, as with controller-runtime's manager cache.
+   */
+  informer<T extends KubeObject>(type: ResourceType, labelSelector?: string): Informer<T> {
+    const key = `${type.plural}.${type.group}?${labelSelector ?? ''}`;
+    let informer = this.sharedInformers.get(key);
+    if (!informer) {
+      informer = new Informer<KubeObject>(this.client, type, {
+        namespace: this.options.watchNamespace,
+        labelSelector,
+        log: this.log,
+        onRelist: () => this.metrics.relists.inc({ resource: type.plural }),
+      });
+      this.sharedInformers.set(key, informer);
+      this.informers.push(informer);
+    }
+    return informer as unknown as Informer<T>;
   }
 
-  private controller(
-    name: string,
-    concurrency: number,
-    reconciler: ConstructorParameters<typeof Controller>[0],
-  ): Controller {
+  /** A controller started on the leader; a TerminalError is retried after `permanentErrorRetryMs`. */
+  controller(name: string, concurrency: number, reconciler: Reconciler): Controller {
     const controller = new Controller(reconciler, {
       name,
       concurrency,
       log: this.log,
       metrics: this.metrics,
+      terminalErrorRetryMs: this.options.permanentErrorRetryMs,
     });
     this.controllers.push(controller);
     return controller;
   }
-
-  private wire(): void {
-    const o = this.options;
-    const managed = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
-    const providers = this.informer<Cached<Provider>>(Resources.Provider);
-    const vms = this.informer<VM>(Resources.VirtualMachine);
-    const classes = this.informer<Cached<VMClass>>(Resources.VMClass);
-    const images = this.informer<Cached<VMImage>>(Resources.VMImage);
-    const networks = this.informer<Cached<VMNetworkAttachment>>(Resources.VMNetworkAttachment);
-    const snapshots = this.informer<Cached<VMSnapshot>>(Resources.VMSnapshot);
-    const clones = this.informer<Cached<VMClone>>(Resources.VMClone);
-    const sets = this.informer<Cached<VMSet>>(Resources.VMSet);
-    const deployments = this.informer<KubeObject>(KubeResources.Deployment, managed);
-    const services = this.informer<ServiceLike>(KubeResources.Service, managed);
-    const configMaps = this.informer<KubeObject>(KubeResources.ConfigMap, managed);
-    // Only needed to balance over provider replicas; every slice carries its Service's name.
-    const slices =
-      o.serviceAddressSource === 'endpoint-slices'
-        ? this.informer<EndpointSliceLike>(KubeResources.EndpointSlice, SERVICE_NAME_LABEL)
-        : undefined;
-    slices?.addIndex('service', (slice) => [
-      `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,
-    ]);
-
-    const ref = (vm: VM, name: string | undefined) =>
-      name ? [`${vm.metadata.namespace}/${name}`] : [];
-    vms.addIndex('provider', (vm) => ref(vm, vm.spec.providerRef?.name));
-    vms.addIndex('class', (vm) => ref(vm, vm.spec.classRef?.name));
-    vms.addIndex('image', (vm) => ref(vm, vm.spec.imageRef?.name));
-    vms.addIndex('network', (vm) =>
-      (vm.spec.networks ?? []).flatMap((n) => ref(vm, n.networkRef.name)),
-    );
-    vms.addIndex(SET_INDEX, owningSet);
-    this.metrics.trackVMPhases(() => vms.list());
-
-    const recorder = new KubeEventRecorder(this.client, this.log);
-    const endpoints = new ProviderEndpoints(
-      this.client,
-      services,
-      this.addressResolver ??
-        createResolver(
-          o.serviceAddressSource,
-          (service) => slices?.byIndex('service', service) ?? [],
-        ),
-    );
-    // Observed by the VM controller's own watch, which skips the echoes of settling writes.
-    const expectations = new WriteExpectations();
-    const caches = { providers, classes, images, networks };
-    const gateway = this.gateway;
-
-    const ownerProvider = (obj: KubeObject) =>
-      (obj.metadata.ownerReferences ?? [])
-        .filter((r) => r.kind === 'Provider')
-        .map((r) => `${obj.metadata.namespace}/${r.name}`);
-    this.controller(
-      'provider',
-      o.concurrency.provider,
-      new ProviderReconciler({
-        client: this.client,
-        providers,
-        deployments,
-        services,
-        configMaps,
-        endpoints,
-        gateway,
-        recorder,
-        imageTag: o.providerImageTag,
-        healthIntervalMs: o.providerHealthIntervalMs,
-      }),
-    )
-      .watchesOwn(providers)
-      .watches(deployments, ownerProvider)
-      .watches(services, ownerProvider)
-      .watches(configMaps, ownerProvider);
-
-    const referrers = (index: string) => (obj: KubeObject, old: KubeObject | undefined) =>
-      old && old.metadata.generation === obj.metadata.generation
-        ? []
-        : vms.byIndex(index, keyOf(obj)).map(keyOf);
-    this.controller(
-      'virtualmachine',
-      o.concurrency.vm,
-      new VirtualMachineReconciler({
-        client: this.client,
-        vms,
-        caches,
-        endpoints,
-        gateway,
-        recorder,
-        expectations,
-        resyncPeriodMs: o.vmResyncPeriodMs,
-        taskPollBaseMs: o.taskPollBaseMs,
-        taskPollMaxMs: o.taskPollMaxMs,
-        permanentErrorRetryMs: o.permanentErrorRetryMs,
-      }),
-    )
-      .watches(vms, (vm, old) => (expectations.observe(vm, old) ? [] : [keyOf(vm)]))
-      .watches(providers, (p, old) =>
-        providerChanged(p, old) ? vms.byIndex('provider', keyOf(p)).map(keyOf) : [],
-      )
-      .watches(classes, referrers('class'))
-      .watches(images, referrers('image'))
-      .watches(networks, referrers('network'));
-
-    const vmDeps = { vms, providers, endpoints, gateway, client: this.client, recorder };
-    const byVM =
-      <T extends KubeObject>(informer: Informer<T>, vmName: (o: T) => string) =>
-      (vm: VM) =>
-        informer
-          .list(vm.metadata.namespace)
-          .filter((o) => vmName(o) === vm.metadata.name)
-          .map(keyOf);
-    this.controller(
-      'vmsnapshot',
-      o.concurrency.snapshot,
-      new VMSnapshotReconciler({
-        ...vmDeps,
-        snapshots,
-        expectations: writeExpectations(snapshots),
-        taskPollMs: 500,
-        permanentErrorRetryMs: o.permanentErrorRetryMs,
-      }),
-    )
-      .watchesOwn(snapshots)
-      .watches(
-        vms,
-        byVM(snapshots, (s) => s.spec.vmRef.name),
-      );
-    this.controller(
-      'vmclone',
-      o.concurrency.clone,
-      new VMCloneReconciler({
-        ...vmDeps,
-        clones,
-        expectations: writeExpectations(clones),
-        snapshots,
-        classes,
-        taskPollMs: 500,
-        permanentErrorRetryMs: o.permanentErrorRetryMs,
-      }),
-    )
-      .watchesOwn(clones)
-      .watches(
-        vms,
-        byVM(clones, (c) => c.spec.sourceRef.name),
-      );
-    this.controller(
-      'vmset',
-      o.concurrency.vmset,
-      new VMSetReconciler({ client: this.client, recorder, sets, vms }),
-    )
-      .watchesOwn(sets)
-      .watches(vms, owningSet);
-  }
-}
-
-/** Expectations of a controller's own writes, satisfied as the informer delivers them. */
-function writeExpectations<T extends KubeObject>(informer: Informer<T>): WriteExpectations {
-  const expectations = new WriteExpectations();
-  informer.on((_type, obj) => expectations.observe(obj));
-  return expectations;
-}
-
-/** VMs care about their Provider's readiness, spec and capabilities, not its health timestamps. */
-function providerChanged(p: Cached<Provider>, old: Cached<Provider> | undefined): boolean {
-  if (!old) return true;
-  const ready = (x: Cached<Provider>) =>
-    x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-  return (
-    ready(p) !== ready(old) ||
-    p.metadata.generation !== old.metadata.generation ||
-    String(p.status?.capabilities) !== String(old.status?.capabilities) ||
-    p.status?.serviceAddress !== old.status?.serviceAddress
-  );
 }

@@ -25,10 +25,18 @@ export interface Config {
     metrics?: {
       /** Seconds between scrapes of each provider; default 15. */
       intervalSeconds?: number;
-      /** Samples kept per provider for charts; default 40. */
+      /** Samples kept per provider for charts; default 240 (an hour at the default interval). */
       historySize?: number;
       /** Per-scrape timeout in milliseconds; default 2000. */
       timeoutMs?: number;
+    };
+    /**
+     * A Prometheus that scrapes the provider pods (the chart's monitoring.enabled): the Provider
+     * page's last-hour charts are read from it instead of the backend's own scrapes.
+     */
+    prometheus?: {
+      /** e.g. http://prometheus-operated.monitoring:9090 */
+      baseUrl?: string;
     };
     /** Entities of the catalog module (@virtrigaud/plugin-catalog-backend-module-virtrigaud). */
     catalog?: {

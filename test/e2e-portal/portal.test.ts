@@ -75,6 +75,11 @@ test('the "New virtual machine" template creates a VM that appears in the catalo
   await openVmPage(vmName);
   await badge().filter({ hasText: 'Powered on' }).waitFor({ timeout: 90_000 });
   await page.getByTestId('vm-phase').filter({ hasText: 'Running' }).waitFor();
+  // The phase and power timeline has seen the VM come up and ends in Running / On.
+  const timeline = page.getByRole('figure', { name: 'Phase and power timeline' });
+  expect(Number(await timeline.getAttribute('data-entries'))).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('vm-timeline-phase').locator('[data-value="Running"]').waitFor();
+  await page.getByTestId('vm-timeline-power').locator('[data-value="On"]').waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'vm-entity-page.png'), fullPage: true });
 });
 
@@ -100,10 +105,29 @@ test('powering off from the card changes the badge', async () => {
   await page.getByRole('button', { name: 'Power on' }).waitFor();
 });
 
-test('the provider page shows its health and the VMs it hosts', async () => {
+/** The chart in figure `name` has drawn at least two samples (reloading until it has). */
+async function chartWithData(name: string, drawn: string) {
+  await eventually(
+    `the "${name}" chart with data`,
+    async () => {
+      const figure = page.getByRole('figure', { name, exact: true });
+      const points = Number(await figure.getAttribute('data-points', { timeout: 5_000 }));
+      if (points >= 2 && (await figure.locator(drawn).count()) > 0) return true;
+      await page.reload();
+      await page.getByTestId('provider-card-ready').waitFor({ timeout: 30_000 });
+      return false;
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
+}
+
+test('the provider page shows its health, its metrics over time and the VMs it hosts', async () => {
   await page.goto(`${portal!.url}/catalog/default/resource/local.default.mock`);
   await page.getByTestId('provider-card-ready').waitFor({ timeout: 30_000 });
   await page.getByRole('link', { name: vmName }).waitFor({ timeout: 30_000 });
+  for (const name of ['Request rate', 'Error rate', 'Mean latency'])
+    await chartWithData(name, 'path.recharts-line-curve');
+  await chartWithData('VMs by state', 'path.recharts-area-area');
   await page.screenshot({
     path: path.join(SCREENSHOTS, 'provider-entity-page.png'),
     fullPage: true,

@@ -1,6 +1,7 @@
 // Command-line flags of virtrigaud-manager (controller-runtime's names where they exist).
 import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '@virtrigaud/kube';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@virtrigaud/api';
 import { DEFAULT_MANAGER_OPTIONS, type ManagerOptions } from '../manager';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
 
@@ -29,15 +30,6 @@ export const USAGE = `Usage: virtrigaud-manager [flags]
   --vm-resync-period=DUR            how often a settled VM is described again (default 10m)
   --grpc-deadline-scale=X           multiplies every provider call deadline (default 1)
 `;
-
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-export function parseDuration(flag: string, value: string): number {
-  const match = DURATION.exec(value);
-  if (!match) throw new Error(`--${flag}: "${value}" is not a duration like 500ms, 15s, 10m`);
-  return Number(match[1]) * UNIT_MS[match[2]];
-}
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -126,10 +118,10 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     ),
     providerImageTag: values['provider-image-tag'] ?? d.providerImageTag,
     providerHealthIntervalMs: values['provider-health-interval']
-      ? parseDuration('provider-health-interval', values['provider-health-interval'])
+      ? parseDuration(values['provider-health-interval'], '--provider-health-interval')
       : d.providerHealthIntervalMs,
     vmResyncPeriodMs: values['vm-resync-period']
-      ? parseDuration('vm-resync-period', values['vm-resync-period'])
+      ? parseDuration(values['vm-resync-period'], '--vm-resync-period')
       : d.vmResyncPeriodMs,
     deadlineScale: scale,
   };

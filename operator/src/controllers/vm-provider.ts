@@ -1,13 +1,14 @@
 // For controllers that act on an existing VM (snapshots, clones): the VM, its Provider and a
 // bound provider call, or the reason they cannot act yet.
 import type { Informer, KubeObject } from '@virtrigaud/kube';
-import type { Provider } from '@virtrigaud/api';
+import { type Provider, Resources } from '@virtrigaud/api';
 import { CircuitOpenError } from '../grpc/circuit-breaker';
 import { isProviderCallError } from '../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../grpc/provider-gateway';
 import { isConditionTrue } from '../runtime/conditions';
-import type { ReconcileResult } from '../runtime/controller';
+import { TerminalError, type ReconcileResult } from '../runtime/controller';
 import type { ProviderEndpoints } from './provider/endpoint';
+import type { Manager } from '../manager';
 import type { ReadyCondition } from './report';
 import type { VM } from './virtualmachine/reconciler';
 
@@ -16,6 +17,18 @@ export interface VMProviderDeps {
   providers: Informer<Provider & KubeObject>;
   endpoints: ProviderEndpoints;
   gateway: ProviderGateway;
+}
+
+/** The manager's VMProviderDeps, with the client and recorder every such controller writes with. */
+export function vmProviderDeps(manager: Manager) {
+  return {
+    client: manager.client,
+    recorder: manager.recorder,
+    vms: manager.informer<VM>(Resources.VirtualMachine),
+    providers: manager.informer<Provider & KubeObject>(Resources.Provider),
+    endpoints: manager.endpoints,
+    gateway: manager.gateway,
+  };
 }
 
 export type VMProviderResult =
@@ -58,18 +71,16 @@ function blocked(reason: string, message: string): { ok: false; blocked: ReadyCo
 /**
  * What a reconcile of such a controller returns when a provider call threw: an open circuit is
  * retried once it may close; a permanent rejection goes to `reportRejected` (as the Ready
- * condition) and is retried after `permanentErrorRetryMs`; anything else is rethrown for the
- * controller's backoff.
+ * condition) and ends as a TerminalError; anything else is rethrown for the controller's backoff.
  */
 export async function afterProviderError(
   err: unknown,
-  permanentErrorRetryMs: number,
   reportRejected: (rejected: ReadyCondition) => Promise<unknown>,
 ): Promise<ReconcileResult> {
   if (err instanceof CircuitOpenError) return { requeueAfterMs: err.retryAfterMs };
   if (isProviderCallError(err) && err.isPermanent) {
     await reportRejected({ status: 'False', reason: 'ProviderRejected', message: err.message });
-    return { requeueAfterMs: permanentErrorRetryMs };
+    throw new TerminalError(err.message, { cause: err });
   }
   throw err;
 }

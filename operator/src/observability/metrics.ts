@@ -7,7 +7,7 @@ export class ManagerMetrics {
 
   readonly reconciles = new Counter({
     name: 'virtrigaud_reconcile_total',
-    help: 'Reconciles per controller and result (success, error, requeue).',
+    help: 'Reconciles per controller and result (success, error, terminal, requeue).',
     labelNames: ['controller', 'result'] as const,
     registers: [this.registry],
   });
@@ -15,6 +15,13 @@ export class ManagerMetrics {
   readonly reconcileErrors = new Counter({
     name: 'virtrigaud_reconcile_errors_total',
     help: 'Reconciles that ended in an error and were retried with backoff.',
+    labelNames: ['controller'] as const,
+    registers: [this.registry],
+  });
+
+  readonly terminalReconcileErrors = new Counter({
+    name: 'virtrigaud_terminal_reconcile_errors_total',
+    help: 'Reconciles that ended in an error retrying cannot fix (not retried with backoff).',
     labelNames: ['controller'] as const,
     registers: [this.registry],
   });
@@ -130,6 +137,9 @@ export class ManagerMetrics {
   }
 
   queueObserver(name: string): QueueObserver {
+    // An idle queue hands items straight to waiting workers and never reports a depth; without
+    // this 0 its depth series would not exist at all.
+    this.queueDepth.set({ name }, 0);
     return {
       depth: (value) => this.queueDepth.set({ name }, value),
       added: () => this.queueAdds.inc({ name }),

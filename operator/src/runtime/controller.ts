@@ -32,6 +32,20 @@ export interface Reconciler {
   reconcile(request: ObjectKey, ctx: ReconcileContext): Promise<ReconcileResult | void>;
 }
 
+/**
+ * An error retrying cannot fix, as controller-runtime's reconcile.TerminalError: the reconciler
+ * has already shown it to the user (a condition, an event). The controller logs and counts it and
+ * does not retry with backoff; the key comes back with the next watch event (the user fixing the
+ * input) or, when the controller has `terminalErrorRetryMs`, after that long (a provider may
+ * accept the same request later).
+ */
+export class TerminalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TerminalError';
+  }
+}
+
 export type MapFunction<T> = (obj: T, old: T | undefined) => string[];
 
 export interface ControllerOptions {
@@ -39,6 +53,8 @@ export interface ControllerOptions {
   concurrency: number;
   log: Logger;
   metrics: ManagerMetrics;
+  /** When to look again at a key whose reconcile threw a TerminalError; default: at its next event. */
+  terminalErrorRetryMs?: number;
   /** Failure backoff bounds; defaults 5 ms .. 5 min. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -126,6 +142,15 @@ export class Controller {
         metrics.reconciles.inc({ controller: name, result: 'success' });
       }
     } catch (err) {
+      if (err instanceof TerminalError) {
+        this.queue.forget(key);
+        metrics.reconciles.inc({ controller: name, result: 'terminal' });
+        metrics.terminalReconcileErrors.inc({ controller: name });
+        log.warn({ err: err.message }, 'reconcile failed; not retrying until the object changes');
+        const retryMs = this.options.terminalErrorRetryMs;
+        if (retryMs !== undefined) this.queue.addAfter(key, retryMs);
+        return;
+      }
       metrics.reconciles.inc({ controller: name, result: 'error' });
       metrics.reconcileErrors.inc({ controller: name });
       log.warn({ err: errorSummary(err), retries: this.queue.retries(key) }, 'reconcile failed');

@@ -16,7 +16,8 @@ export async function startManager(
       ...DEFAULT_MANAGER_OPTIONS,
       metricsAddr: '127.0.0.1:0',
       healthAddr: '127.0.0.1:0',
-      serviceAddressSource: 'devcluster-annotation',
+      // The devcluster publishes loopback proxies for Services; a real server has EndpointSlices.
+      serviceAddressSource: cluster.kind === 'real' ? 'endpoint-slices' : 'devcluster-annotation',
       providerHealthIntervalMs: 500,
       permanentErrorRetryMs: 2_000,
       ...overrides,

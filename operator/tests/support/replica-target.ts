@@ -60,17 +60,24 @@ export async function startReplicatedProvider(options: {
     kubelet: { rootDir: path.join(workDir, 'pods'), maxProbePeriodMs: 200 },
   });
   const manager = await startManager(cluster, { serviceAddressSource: 'endpoint-slices' });
-  await options.apply(cluster.client, workDir);
-  return replicaConformanceTarget(
-    await readyReplicas(cluster.client, options.name, options.replicas),
-    await readyReplicas(cluster.client, options.name, options.replicas, 'metrics'),
-    async () => {
-      await manager.stop();
-      await cluster.stop();
-      await options.stopHypervisor?.();
-      fs.rmSync(workDir, { recursive: true, force: true });
-    },
-  );
+  const stop = async () => {
+    await manager.stop();
+    await cluster.stop();
+    await options.stopHypervisor?.();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    await options.apply(cluster.client, workDir);
+    return replicaConformanceTarget(
+      await readyReplicas(cluster.client, options.name, options.replicas),
+      await readyReplicas(cluster.client, options.name, options.replicas, 'metrics'),
+      stop,
+    );
+  } catch (error) {
+    // No target, so nobody else will stop the cluster: its provider processes would keep jest alive.
+    await stop();
+    throw error;
+  }
 }
 
 /** startReplicatedProvider for a hypervisor Provider: `provider` applied as it is. */

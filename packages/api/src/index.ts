@@ -4,6 +4,8 @@ export type { KindDefinition, PrinterColumn } from './kinds';
 export { customResourceDefinition } from './crd';
 export { Resources } from './resources';
 export * from './provider-naming';
+export { VM_LIMITS } from './schema/limits';
+export { parseDuration } from './duration';
 export { PROVIDER_TYPES, ProviderSpec as ProviderSpecSchema } from './schema/provider';
 export {
   POWER_STATES,

@@ -6,6 +6,8 @@ export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_COMPONENT = 'app.kubernetes.io/component';
 export const MANAGED_BY = 'virtrigaud-manager';
+/** Label selector of the objects the Provider controller generates. */
+export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 export const DEFAULT_GRPC_PORT = 9090;
 export const METRICS_PORT = 8080;

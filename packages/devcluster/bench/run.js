@@ -2,7 +2,7 @@
 // The devcluster runs as its own process (the CLI, without kubelet), pinned to one core with
 // taskset when available; this process is the load generator. Reports creates/s, watch
 // events/s delivered, and the server's peak RSS. Run: npm run bench (after tsc -b).
-// Targets (issue 3): >= 2,000 creates/s, >= 20,000 events/s, RSS < 300 MB, on one core.
+// Targets: >= 2,000 creates/s, >= 20,000 events/s, RSS < 300 MB, on one core.
 /* global Buffer, setTimeout -- Node globals (this script is plain CommonJS) */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');

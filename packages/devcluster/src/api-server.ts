@@ -13,6 +13,7 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { OpenApi } from './http/openapi';
 import { createRequestHandler, type PodLogs } from './http/server';
+import { eventOrderFromEnvironment, WriteOrder, type EventOrder } from './http/write-order';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Kubelet, type KubeletOptions } from './kubelet/kubelet';
 import { devclusterKubeconfig } from './kubeconfig';
@@ -24,6 +25,12 @@ export interface ApiServerOptions {
   /** How many changes watches can resume from before getting 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
+  /**
+   * Whether a write's response goes out before its watch events (the default), or, with a seed,
+   * in an order drawn per write, as a real server may deliver either first. Without this option,
+   * DEVCLUSTER_EVENT_ORDER_SEED=<seed> in the environment turns the drawing on.
+   */
+  eventOrder?: EventOrder;
   /**
    * Run Deployments' pods as local processes (off unless given; the CLI turns it on). The kubelet
    * is started by listen() and talks to this server over HTTP, like any node agent. Its pods keep
@@ -83,6 +90,7 @@ export class ApiServer {
           bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
           defaultTimeoutSeconds: 1800,
         },
+        writeOrder: new WriteOrder(options.eventOrder ?? eventOrderFromEnvironment()),
         address: () => this.url.replace('http://', ''),
         podLogs,
       }),

@@ -1,4 +1,4 @@
-// Issue 9's acceptance: the "New virtual machine" template, end to end. The template YAML shipped
+// The "New virtual machine" template, end to end. The template YAML shipped
 // in templates/ is served by the catalog and run by the real scaffolder backend plugin (its task
 // worker and template runner: parameter validation, `if`, `${{ }}` templating, outputs) with this
 // module's actions, started with startTestBackend. The VirtualMachine it creates on a devcluster

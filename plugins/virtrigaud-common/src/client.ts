@@ -1,6 +1,10 @@
-// The typed client of the VirtRigaud REST API. It takes Backstage's DiscoveryApi and FetchApi
-// (structurally, so this package stays free of frontend dependencies); FetchApi adds the user's
-// token, so every call is authorized as the signed-in user.
+// The typed client of the VirtRigaud REST API: openapi-fetch over the paths generated from the
+// backend's OpenAPI document, so a route, parameter or answer the document does not have is a
+// compile error. It takes Backstage's DiscoveryApi and FetchApi (structurally, so this package
+// stays free of frontend dependencies); FetchApi adds the user's token, so every call is
+// authorized as the signed-in user.
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './generated/openapi';
 import type {
   ApiErrorBody,
   ClusterSummary,
@@ -8,6 +12,7 @@ import type {
   ListResponse,
   ListVmsQuery,
   LiveEvent,
+  LiveEventsQuery,
   ObjectEvent,
   ObjectRef,
   PickerQuery,
@@ -58,13 +63,18 @@ export interface VirtrigaudApi {
   listNetworks(query?: PickerQuery): Promise<{ items: VmNetworkSummary[] }>;
   /** Streams live changes until `signal` aborts; resolves when the stream ends. */
   streamEvents(
-    query: ListProvidersQuery,
+    query: LiveEventsQuery,
     onEvent: (event: LiveEvent) => void,
     signal: AbortSignal,
   ): Promise<void>;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** What every openapi-fetch call resolves to: the parsed body or the error body, and the answer. */
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
 
 export class VirtrigaudClient implements VirtrigaudApi {
   private readonly discoveryApi: DiscoveryLike;
@@ -75,64 +85,69 @@ export class VirtrigaudClient implements VirtrigaudApi {
     this.fetchApi = options.fetchApi;
   }
 
-  listClusters() {
-    return this.request<{ items: ClusterSummary[] }>('GET', '/clusters');
+  async listClusters() {
+    return unwrap(await (await this.api()).GET('/clusters'));
   }
 
-  listVms(query: ListVmsQuery = {}) {
-    return this.request<ListResponse<VmSummary>>('GET', '/vms', { query: { ...query } });
+  async listVms(query: ListVmsQuery = {}) {
+    const page = unwrap(await (await this.api()).GET('/vms', { params: { query } }));
+    return page as ListResponse<VmSummary>;
   }
 
-  getVm(ref: ObjectRef) {
-    return this.request<VmDetail>('GET', objectPath('vms', ref));
+  async getVm(ref: ObjectRef) {
+    const path = '/vms/{cluster}/{namespace}/{name}';
+    const vm = unwrap(await (await this.api()).GET(path, { params: { path: ref } }));
+    return vm as VmDetail;
   }
 
-  getVmEvents(ref: ObjectRef) {
-    return this.request<{ items: ObjectEvent[] }>('GET', `${objectPath('vms', ref)}/events`);
+  async getVmEvents(ref: ObjectRef) {
+    const path = '/vms/{cluster}/{namespace}/{name}/events';
+    return unwrap(await (await this.api()).GET(path, { params: { path: ref } }));
   }
 
-  powerVm(ref: ObjectRef, action: PowerAction) {
-    return this.request<VmSummary>('POST', `${objectPath('vms', ref)}/power`, {
-      body: { action },
-    });
+  async powerVm(ref: ObjectRef, action: PowerAction) {
+    const path = '/vms/{cluster}/{namespace}/{name}/power';
+    const options = { params: { path: ref }, body: { action } };
+    return unwrap(await (await this.api()).POST(path, options));
   }
 
   async deleteVm(ref: ObjectRef) {
-    await this.request<unknown>('DELETE', objectPath('vms', ref));
+    const path = '/vms/{cluster}/{namespace}/{name}';
+    unwrap(await (await this.api()).DELETE(path, { params: { path: ref } }));
   }
 
-  listProviders(query: ListProvidersQuery = {}) {
-    return this.request<ListResponse<ProviderSummary>>('GET', '/providers', {
-      query: { ...query },
-    });
+  async listProviders(query: ListProvidersQuery = {}) {
+    const page = unwrap(await (await this.api()).GET('/providers', { params: { query } }));
+    return page as ListResponse<ProviderSummary>;
   }
 
-  getProvider(ref: ObjectRef) {
-    return this.request<ProviderSummary>('GET', objectPath('providers', ref));
+  async getProvider(ref: ObjectRef) {
+    const path = '/providers/{cluster}/{namespace}/{name}';
+    return unwrap(await (await this.api()).GET(path, { params: { path: ref } }));
   }
 
-  listClasses(query: PickerQuery = {}) {
-    return this.request<{ items: VmClassSummary[] }>('GET', '/classes', { query: { ...query } });
+  async listClasses(query: PickerQuery = {}) {
+    return unwrap(await (await this.api()).GET('/classes', { params: { query } }));
   }
 
-  listImages(query: PickerQuery = {}) {
-    return this.request<{ items: VmImageSummary[] }>('GET', '/images', { query: { ...query } });
+  async listImages(query: PickerQuery = {}) {
+    return unwrap(await (await this.api()).GET('/images', { params: { query } }));
   }
 
-  listNetworks(query: PickerQuery = {}) {
-    return this.request<{ items: VmNetworkSummary[] }>('GET', '/networks', {
-      query: { ...query },
-    });
+  async listNetworks(query: PickerQuery = {}) {
+    return unwrap(await (await this.api()).GET('/networks', { params: { query } }));
   }
 
   async streamEvents(
-    query: ListProvidersQuery,
+    query: LiveEventsQuery,
     onEvent: (event: LiveEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const response = await this.send('GET', '/events', { query: { ...query }, signal });
-    if (!response.body) return;
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const api = await this.api();
+    const result = await api.GET('/events', { params: { query }, parseAs: 'stream', signal });
+    const body = unwrap(result);
+    if (!body) return;
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     try {
       for (;;) {
@@ -152,41 +167,37 @@ export class VirtrigaudClient implements VirtrigaudApi {
     }
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    options: { query?: Query; body?: unknown } = {},
-  ): Promise<T> {
-    const response = await this.send(method, path, options);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    options: { query?: Query; body?: unknown; signal?: AbortSignal },
-  ): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(VIRTRIGAUD_PLUGIN_ID);
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') search.set(key, String(value));
-    }
-    const queryString = search.size ? `?${search}` : '';
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}${queryString}`, {
-      method,
-      signal: options.signal,
-      headers: options.body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  /** A client bound to the plugin's current base URL (discovery may move it between calls). */
+  private async api(): Promise<Client<paths>> {
+    return createClient<paths>({
+      baseUrl: await this.discoveryApi.getBaseUrl(VIRTRIGAUD_PLUGIN_ID),
+      fetch: (request) => this.fetchApi.fetch(request),
+      querySerializer: serializeQuery,
     });
-    if (!response.ok) throw await toApiError(response);
-    return response;
   }
 }
 
-function objectPath(collection: string, ref: ObjectRef): string {
-  const segments = [ref.cluster, ref.namespace, ref.name].map(encodeURIComponent);
-  return `/${collection}/${segments.join('/')}`;
+/** Leaves out unset and empty parameters, so an empty filter means "no filter". */
+function serializeQuery(query: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  return search.toString();
+}
+
+function unwrap<T>(result: FetchResult<T>): T {
+  const { data, error, response } = result;
+  if (response.ok) return data as T;
+  const body = error as Partial<ApiErrorBody> | string | undefined;
+  if (typeof body === 'object' && body?.error?.message) {
+    throw new VirtrigaudApiError(response.status, body.error.message, body.error.field);
+  }
+  const text = typeof body === 'string' ? body : '';
+  throw new VirtrigaudApiError(
+    response.status,
+    `${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
+  );
 }
 
 /** The `data:` lines of one server-sent event frame, joined; undefined for comments/keep-alives. */
@@ -196,17 +207,4 @@ function parseSseData(frame: string): string | undefined {
     .filter((line) => line.startsWith('data:'))
     .map((line) => line.slice(5).trimStart());
   return lines.length ? lines.join('\n') : undefined;
-}
-
-async function toApiError(response: Response): Promise<VirtrigaudApiError> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as ApiErrorBody;
-    return new VirtrigaudApiError(response.status, body.error.message, body.error.field);
-  } catch {
-    return new VirtrigaudApiError(
-      response.status,
-      `${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
-    );
-  }
 }

@@ -1,185 +1,59 @@
-// The shapes of the VirtRigaud REST API (plugins/virtrigaud-backend/src/schema/openapi.yaml), as
-// the backend serves them and the frontend reads them. CRD types come from @virtrigaud/api.
+// The shapes of the VirtRigaud REST API. They are generated from the backend's OpenAPI document
+// (plugins/virtrigaud-backend/src/schema/openapi.yaml → src/generated/openapi.ts, `npm run gen`);
+// this file only names the generated request types and adds what the document cannot say: the
+// VM spec's type (the CRD's, from @virtrigaud/api) and the state each power action sets.
+import type { VirtualMachineSpec } from '@virtrigaud/api';
 import type {
+  DesiredPowerState,
+  Page,
+  PowerAction,
+  VmSortField,
+  VmDetail as GeneratedVmDetail,
+  operations,
+} from './generated/openapi';
+import { powerActionValues, vmSortFieldValues } from './generated/openapi';
+
+export type {
+  ApiErrorBody,
+  ClusterSummary,
   Condition,
-  POWER_STATES,
+  DesiredPowerState,
+  Health,
+  HealthLevel,
+  LiveEvent,
+  ObjectEvent,
+  ObjectRef,
+  ObservedPowerState,
+  PowerAction,
+  ProviderMetrics,
+  ProviderMetricsSample,
+  ProviderSummary,
   ProviderType,
-  VirtualMachineSpec,
-  VM_PHASES,
-} from '@virtrigaud/api';
+  SortOrder,
+  VmClassSummary,
+  VmImageSummary,
+  VmNetworkSummary,
+  VmPhase,
+  VmSortField,
+  VmSummary,
+  VmTimelineEntry,
+} from './generated/openapi';
 
-export type VmPhase = (typeof VM_PHASES)[number];
-export type DesiredPowerState = (typeof POWER_STATES)[number];
-export type ObservedPowerState = 'On' | 'Off' | 'Unknown';
+/** A VM with its spec, typed by the VirtualMachine CRD. */
+export type VmDetail = Omit<GeneratedVmDetail, 'spec'> & { spec: VirtualMachineSpec };
 
-/** Where an object lives: the cluster name from app-config plus namespace and name. */
-export interface ObjectRef {
-  cluster: string;
-  namespace: string;
-  name: string;
-}
+/** One page of a list answer. */
+export type ListResponse<T> = Omit<Page, 'items'> & { items: T[] };
 
-/**
- * A one-word verdict with the reason a person should read: `healthy` (nothing to do),
- * `progressing` (wait), `degraded` (works, with a problem), `unhealthy` (broken), `unknown`.
- */
-export type HealthLevel = 'healthy' | 'progressing' | 'degraded' | 'unhealthy' | 'unknown';
-
-export interface Health {
-  level: HealthLevel;
-  reason: string;
-}
-
-export interface VmSummary extends ObjectRef {
-  uid: string;
-  /** Catalog owner (label/annotation `backstage.io/owner`), when set. */
-  owner?: string;
-  phase?: VmPhase;
-  powerState: ObservedPowerState;
-  desiredPowerState: DesiredPowerState;
-  ips: string[];
-  provider: string;
-  className: string;
-  imageName: string;
-  consoleURL?: string;
-  conditions: Condition[];
-  health: Health;
-  /** Set while the operator's finalizer removes the VM from the hypervisor. */
-  deleting: boolean;
-  /** Set from a reboot request (power action `reboot`) until the operator has rebooted the VM. */
-  rebooting?: boolean;
-  createdAt?: string;
-  labels: Record<string, string>;
-  resourceVersion: string;
-}
-
-export interface VmDetail extends VmSummary {
-  spec: VirtualMachineSpec;
-  /** The hypervisor id of the VM (status.id). */
-  hypervisorId?: string;
-  observedGeneration?: number;
-  generation?: number;
-}
-
-/** One Kubernetes Event about an object, newest first in lists. */
-export interface ObjectEvent {
-  type: 'Normal' | 'Warning' | string;
-  reason: string;
-  message: string;
-  count: number;
-  lastTimestamp?: string;
-}
-
-/** Request rate, error rate and latency from the provider's Prometheus metrics. */
-export interface ProviderMetricsSample {
-  /** When the sample was taken (ISO 8601). */
-  at: string;
-  /** gRPC requests per second over the window since the previous scrape. */
-  requestRate: number;
-  /** Share of requests with a non-OK status over the window, 0..1. */
-  errorRate: number;
-  /** Mean request latency over the window, seconds; undefined without requests. */
-  meanLatencySeconds?: number;
-  windowSeconds: number;
-}
-
-export interface ProviderMetrics {
-  latest?: ProviderMetricsSample;
-  /** Recent samples, oldest first (for small charts). */
-  history: ProviderMetricsSample[];
-  /** Why the last scrape failed, when it did. */
-  error?: string;
-}
-
-export interface ProviderSummary extends ObjectRef {
-  uid: string;
-  owner?: string;
-  type: ProviderType;
-  endpoint: string;
-  replicas: { desired: number; ready: number };
-  /** From the Provider's HypervisorConnected/Ready conditions; undefined when not reported yet. */
-  hypervisorConnected?: boolean;
-  capabilities: string[];
-  conditions: Condition[];
-  lastHealthCheck?: string;
-  metrics: ProviderMetrics;
-  vmCount: number;
-  health: Health;
-  /** Selector of the provider pods (for @backstage/plugin-kubernetes). */
-  podLabelSelector: string;
-  resourceVersion: string;
-}
-
-export interface VmClassSummary extends ObjectRef {
-  cpu: number;
-  memory: string;
-  firmware?: string;
-  diskSizeGiB?: number;
-}
-
-export interface VmImageSummary extends ObjectRef {
-  osType?: string;
-  phase?: string;
-  /** Provider types this image has a source for (vsphere, libvirt, proxmox, mock). */
-  providerTypes: ProviderType[];
-}
-
-export interface VmNetworkSummary extends ObjectRef {
-  providerTypes: ProviderType[];
-  ipAllocation?: string;
-}
-
-export interface ClusterSummary {
-  name: string;
-  /** False until the informer cache finished its first list of every kind. */
-  synced: boolean;
-  vmCount: number;
-  providerCount: number;
-}
-
-export interface ListResponse<T> {
-  items: T[];
-  totalCount: number;
-  offset: number;
-  limit: number;
-}
-
-export const VM_SORT_FIELDS = ['name', 'namespace', 'phase', 'provider', 'createdAt'] as const;
-export type VmSortField = (typeof VM_SORT_FIELDS)[number];
-
-export interface ListVmsQuery {
-  cluster?: string;
-  namespace?: string;
-  provider?: string;
-  phase?: VmPhase;
-  owner?: string;
-  /** Case-insensitive substring of name, namespace, IPs, class or image. */
-  search?: string;
-  offset?: number;
-  /** 1..500, default 50. */
-  limit?: number;
-  sort?: VmSortField;
-  order?: 'asc' | 'desc';
-}
-
-export interface ListProvidersQuery {
-  cluster?: string;
-  namespace?: string;
-}
-
+export type ListVmsQuery = NonNullable<operations['listVms']['parameters']['query']>;
+export type ListProvidersQuery = NonNullable<operations['listProviders']['parameters']['query']>;
+export type LiveEventsQuery = NonNullable<operations['streamEvents']['parameters']['query']>;
 /** Picker queries: a cluster and namespace, optionally narrowed to what a Provider can use. */
-export interface PickerQuery {
-  cluster?: string;
-  namespace?: string;
-  provider?: string;
-}
+export type PickerQuery = NonNullable<operations['listClasses']['parameters']['query']>;
 
-/**
- * on → powerState On, off → Off (hard), shutdown → OffGraceful (guest shutdown first); reboot
- * restarts a running VM once (a request, not a state: the VM keeps powerState On).
- */
-export const POWER_ACTIONS = ['on', 'off', 'shutdown', 'reboot'] as const;
-export type PowerAction = (typeof POWER_ACTIONS)[number];
+// Non-empty tuples (the document's enums are never empty), as zod's z.enum wants them.
+export const VM_SORT_FIELDS = vmSortFieldValues as readonly [VmSortField, ...VmSortField[]];
+export const POWER_ACTIONS = powerActionValues as readonly [PowerAction, ...PowerAction[]];
 
 /** The power actions that set spec.powerState, and the state each one sets. */
 export const POWER_ACTION_STATES: Record<Exclude<PowerAction, 'reboot'>, DesiredPowerState> = {
@@ -187,17 +61,3 @@ export const POWER_ACTION_STATES: Record<Exclude<PowerAction, 'reboot'>, Desired
   off: 'Off',
   shutdown: 'OffGraceful',
 };
-
-/** What the server-sent events stream (GET /events) delivers, one JSON object per event. */
-export type LiveEvent =
-  | { type: 'vm.upserted'; vm: VmSummary }
-  | { type: 'vm.deleted'; ref: ObjectRef }
-  | { type: 'provider.upserted'; provider: ProviderSummary }
-  | { type: 'provider.deleted'; ref: ObjectRef };
-
-/** The JSON body of every 4xx/5xx answer (Backstage's error shape). */
-export interface ApiErrorBody {
-  error: { name: string; message: string; field?: string };
-  request?: { method: string; url: string };
-  response: { statusCode: number };
-}

@@ -1,49 +1,6 @@
-// Background work started by this process (a Create that downloads an image can outlive its RPC).
-// Keyed by operation and domain, so a retried Create joins the one already running. Only a fast path: TaskStatus answers from the hypervisor when the task is not known here, so any
-// replica can resolve it.
-export interface Outcome {
-  done: boolean;
-  error?: string;
-}
-
-const KEEP_FINISHED_MS = 10 * 60_000;
-
-export class InflightWork {
-  private readonly outcomes = new Map<string, Outcome>();
-  private readonly running = new Map<string, Promise<Outcome>>();
-
-  /** Starts `work` unless it runs already; resolves (never rejects) once it finished. */
-  start(
-    key: string,
-    work: () => Promise<unknown>,
-    onError: (err: unknown) => void,
-  ): Promise<Outcome> {
-    const running = this.running.get(key);
-    if (running) return running;
-    this.outcomes.set(key, { done: false });
-    const settled = work().then(
-      () => this.finish(key, {}),
-      (err: unknown) => {
-        onError(err);
-        return this.finish(key, { error: err instanceof Error ? err.message : String(err) });
-      },
-    );
-    this.running.set(key, settled);
-    return settled;
-  }
-
-  get(key: string): Outcome | undefined {
-    return this.outcomes.get(key);
-  }
-
-  private finish(key: string, outcome: { error?: string }): Outcome {
-    const finished = { done: true, ...outcome };
-    this.outcomes.set(key, finished);
-    this.running.delete(key);
-    setTimeout(() => this.outcomes.delete(key), KEEP_FINISHED_MS).unref();
-    return finished;
-  }
-}
+// Background work of this process (the SDK's TaskRegistry, keyed "create:<uuid>") outlives the
+// RPC that started it; a Create still answers directly when its work is quick.
+import type { TaskState } from '@virtrigaud/provider-sdk';
 
 /**
  * The outcome when the work finishes within `ms` (and before the call is cancelled), else undefined:
@@ -51,10 +8,10 @@ export class InflightWork {
  * round trip, while a slow one (an image download) goes on behind its task.
  */
 export async function settledWithin(
-  work: Promise<Outcome>,
+  work: Promise<TaskState>,
   ms: number,
   signal?: AbortSignal,
-): Promise<Outcome | undefined> {
+): Promise<TaskState | undefined> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const giveUp = new Promise<undefined>((resolve) => {

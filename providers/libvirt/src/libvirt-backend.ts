@@ -11,10 +11,10 @@ import type {
   PowerOperation,
   SnapshotInput,
 } from '@virtrigaud/provider-sdk';
+import { TaskRegistry } from '@virtrigaud/provider-sdk';
 import { openConnection, type Connection } from './connection';
 import type { LibvirtContext } from './context';
 import { Domains } from './domain/domains';
-import { InflightWork } from './inflight';
 import { ManagedVmIds } from './managed-vm-ids';
 import { cloneVm } from './ops/clone';
 import { createVm } from './ops/create';
@@ -66,7 +66,7 @@ export class LibvirtBackend implements HypervisorBackend {
       settings,
       host: connection.host,
       domainType: (signal) => backend!.domainType(signal),
-      inflight: new InflightWork(),
+      inflight: new TaskRegistry(),
       managedIds: new ManagedVmIds(),
       chainLock: new ChainLock(),
       log: config.log,

@@ -1,5 +1,6 @@
 // How the mock is configured: programmatically (tests) or from its flags and environment (binary).
-import { parseDuration, type ExtraFlags } from '@virtrigaud/provider-sdk';
+import { parseDuration } from '@virtrigaud/api';
+import type { ExtraFlags } from '@virtrigaud/provider-sdk';
 import type { Faults } from './faults';
 
 export const OPTIONAL_FEATURES = [

@@ -32,7 +32,6 @@ export {
   readTlsFiles,
   type TlsFiles,
 } from './config/files';
-export { parseDuration } from './config/duration';
 export { runProvider, type RunProviderOptions } from './runtime/run-provider';
 export {
   GRPC_SERVER_OPTIONS,
@@ -41,7 +40,6 @@ export {
   type RunningProvider,
 } from './runtime/provider-server';
 export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
-export { MAX_CLOUD_INIT_BYTES } from './validation/request-fields';
 export { parseJsonField, checkValue } from './validation/json-fields';
 export * as wireSchemas from './validation/schemas';
 export * as testing from './testing';

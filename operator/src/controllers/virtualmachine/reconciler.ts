@@ -1,9 +1,9 @@
 // VirtualMachine controller: makes the VM exist on its Provider and keeps status in sync.
-// One provider action per reconcile, decided from the current state (level-triggered):
-//   in-flight task → poll it; no id → Create (idempotent by the VM uid); VM gone → create again;
-//   class/disks changed → Reconfigure (powering off first when the provider cannot do it online);
-//   power differs → Power; reboot requested (annotation) → Power(REBOOT); otherwise → write what
-//   Describe reports.
+// One provider action per reconcile, decided from the current state (level-triggered) by the pure
+// `decide` (decide.ts): in-flight task → poll it; no id → Create (idempotent by the VM uid); VM
+// gone → create again; class/disks changed → Reconfigure (powering off first when the provider
+// cannot do it online); power differs → Power; reboot requested (annotation) → Power(REBOOT);
+// otherwise → write what Describe reports. This file performs the steps and deletion.
 // The task in flight is stored in status.lastTaskRef before the reconcile ends, so a restarted
 // manager resumes polling it instead of starting the operation again.
 import type {
@@ -24,15 +24,21 @@ import { PowerOp, type DescribeResponse } from '@virtrigaud/proto';
 import { CircuitOpenError } from '../../grpc/circuit-breaker';
 import { isProviderCallError, type ProviderCallError } from '../../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../../grpc/provider-gateway';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import {
+  TerminalError,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+} from '../../runtime/controller';
 import { isConditionTrue, setCondition } from '../../runtime/conditions';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
 import { report, type ReadyCondition } from '../report';
 import { CAPABILITY } from '../provider/capabilities';
 import { CLONE_PENDING_ANNOTATION } from '../vmclone/annotations';
 import type { ProviderEndpoints } from '../provider/endpoint';
-import { createRequest, desiredJson, durationSeconds, hardwareHash, owner } from './requests';
+import { createRequest, desiredJson, hardwareHash, owner, powerRequest } from './requests';
 import { resolveReferences, type ReferenceCaches, type ResolvedVM } from './resolve';
+import { decide, rebootRequest } from './decide';
 
 export type VM = VirtualMachine & KubeObject;
 type Status = VirtualMachineStatus;
@@ -50,11 +56,11 @@ export interface VMReconcilerDeps {
   resyncPeriodMs: number;
   taskPollBaseMs: number;
   taskPollMaxMs: number;
-  /** Retry interval after an error the user must fix (permanent gRPC codes, failed tasks). */
-  permanentErrorRetryMs: number;
 }
 
 const READY = 'Ready';
+/** Poll a task, Create, Describe, then one change: the most steps one reconcile takes. */
+const MAX_STEPS = 4;
 
 export class VirtualMachineReconciler implements Reconciler {
   private readonly polls = new Map<string, number>();
@@ -107,7 +113,8 @@ export class VirtualMachineReconciler implements Reconciler {
         },
         'Warning',
       );
-      return resolution.recheck ? { requeueAfterMs: this.deps.permanentErrorRetryMs } : undefined;
+      if (resolution.recheck) throw new TerminalError(resolution.message);
+      return;
     }
     const resolved = resolution.value;
     const provider = resolved.provider;
@@ -131,6 +138,10 @@ export class VirtualMachineReconciler implements Reconciler {
     return this.drive(vm, resolved, call, ctx);
   }
 
+  /**
+   * Performs the steps `decide` picks, one after another, until one ends the reconcile: at most
+   * poll a task, Create, Describe, then one change (or settling status).
+   */
   private async drive(
     vm: VM,
     resolved: ResolvedVM,
@@ -138,103 +149,115 @@ export class VirtualMachineReconciler implements Reconciler {
     ctx: ReconcileContext,
   ): Promise<ReconcileResult | void> {
     const key = keyOf(vm);
-    let status: Status = { ...vm.status };
-    if (status.lastTaskRef) {
-      const task = await call('taskStatus', { task: { id: status.lastTaskRef } });
-      if (!task.done) return { requeueAfterMs: this.nextPoll(key) };
-      this.polls.delete(key);
-      if (task.error) return this.taskFailed(vm, task.error);
-      status = { ...status, lastTaskRef: undefined };
-    }
     const providerName = resolved.provider.metadata.name!;
-    if (!status.id) {
-      const created = await call('create', createRequest(vm, resolved));
-      ctx.log.info({ id: created.id, task: created.task?.id }, 'created VM on provider');
-      this.event(
-        vm,
-        'Normal',
-        'Created',
-        `created VM "${created.id}" on Provider "${providerName}"`,
-      );
-      status = {
-        ...status,
-        id: created.id,
-        provider: { name: providerName },
-        appliedHardwareHash: hardwareHash(vm, resolved),
-        // A VM that boots for the first time needs no reboot for a request it was created with.
-        observedRebootRequest: rebootRequest(vm),
-        phase: 'Provisioning',
-      };
-      if (created.task?.id) {
-        await this.report(
-          vm,
-          { ...status, lastTaskRef: created.task.id },
-          {
-            status: 'False',
-            reason: 'Provisioning',
-            message: `creating the VM on Provider "${providerName}"`,
-          },
-        );
-        return { requeueAfterMs: this.nextPoll(key) };
+    const desiredHardwareHash = hardwareHash(vm, resolved);
+    const reconfigureOnline = !!resolved.provider.status?.capabilities?.includes(
+      CAPABILITY.reconfigureOnline,
+    );
+    let status: Status = { ...vm.status };
+    let described: DescribeResponse | undefined;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const action = decide({ vm, status, described, desiredHardwareHash, reconfigureOnline });
+      switch (action.type) {
+        case 'PollTask': {
+          const task = await call('taskStatus', { task: { id: action.taskId } });
+          if (!task.done) return { requeueAfterMs: this.nextPoll(key) };
+          this.polls.delete(key);
+          if (task.error) return this.taskFailed(vm, task.error);
+          status = { ...status, lastTaskRef: undefined };
+          break;
+        }
+        case 'Create': {
+          const created = await call('create', createRequest(vm, resolved));
+          ctx.log.info({ id: created.id, task: created.task?.id }, 'created VM on provider');
+          this.event(
+            vm,
+            'Normal',
+            'Created',
+            `created VM "${created.id}" on Provider "${providerName}"`,
+          );
+          status = {
+            ...status,
+            id: created.id,
+            provider: { name: providerName },
+            appliedHardwareHash: desiredHardwareHash,
+            // A VM that boots for the first time needs no reboot for a request it was created with.
+            observedRebootRequest: rebootRequest(vm),
+            phase: 'Provisioning',
+          };
+          if (created.task?.id) {
+            await this.report(
+              vm,
+              { ...status, lastTaskRef: created.task.id },
+              {
+                status: 'False',
+                reason: 'Provisioning',
+                message: `creating the VM on Provider "${providerName}"`,
+              },
+            );
+            return { requeueAfterMs: this.nextPoll(key) };
+          }
+          break;
+        }
+        case 'Describe':
+          described = await call('describe', {
+            id: status.id!,
+            targetHostId: vm.spec.placement?.host ?? '',
+            owner: owner(vm),
+          });
+          break;
+        case 'Recreate':
+          return this.recreate(vm, status, providerName);
+        case 'ShutdownForReconfigure':
+          return this.shutdownForReconfigure(vm, status, call);
+        case 'Reconfigure':
+          return this.reconfigure(vm, status, resolved, call);
+        case 'Power': {
+          const reboot = action.answersReboot;
+          if (reboot) this.rebootNotNeeded(vm, reboot, action.op === PowerOp.POWER_OP_ON);
+          const next = reboot ? { ...status, observedRebootRequest: reboot } : status;
+          return this.power(vm, next, action.op, call);
+        }
+        case 'Reboot':
+          return this.reboot(vm, status, action.request, call);
+        case 'Settle': {
+          const reboot = action.answersReboot;
+          if (reboot) this.rebootNotNeeded(vm, reboot, false);
+          const next = reboot ? { ...status, observedRebootRequest: reboot } : status;
+          // decide settles only once Describe has answered.
+          return this.settle(vm, next, described!);
+        }
       }
     }
-    const described = await call('describe', {
-      id: status.id!,
-      targetHostId: vm.spec.placement?.host ?? '',
-      owner: owner(vm),
-    });
-    if (!described.exists) return this.recreate(vm, status, providerName);
-    if (status.appliedHardwareHash !== hardwareHash(vm, resolved)) {
-      return this.reconfigure(vm, status, resolved, described, call);
-    }
-    const reboot = pendingReboot(vm, status);
-    const power = powerAction(vm, described);
-    if (power) {
-      // A power change answers a reboot request too: powering on boots the VM anyway, and one
-      // that should be off is not rebooted.
-      if (reboot) this.rebootNotNeeded(vm, reboot, power === PowerOp.POWER_OP_ON);
-      return this.power(
-        vm,
-        reboot ? { ...status, observedRebootRequest: reboot } : status,
-        power,
-        call,
-      );
-    }
-    if (reboot && described.powerState === 'On') return this.reboot(vm, status, reboot, call);
-    if (reboot) {
-      this.rebootNotNeeded(vm, reboot, false);
-      return this.settle(vm, { ...status, observedRebootRequest: reboot }, described);
-    }
-    return this.settle(vm, status, described);
+    throw new Error(`no decision after ${MAX_STEPS} steps (did Create answer without an id?)`);
+  }
+
+  private async shutdownForReconfigure(vm: VM, status: Status, call: Call) {
+    const off = await call(
+      'power',
+      powerRequest(vm, status.id!, PowerOp.POWER_OP_SHUTDOWN_GRACEFUL),
+    );
+    this.event(
+      vm,
+      'Normal',
+      'PoweringOffForReconfigure',
+      'the provider cannot change this VM while it runs; shutting it down first',
+    );
+    return this.startTask(
+      vm,
+      { ...status, phase: 'Reconfiguring' },
+      off.task?.id,
+      'Reconfiguring',
+      'shutting down to apply the new class',
+    );
   }
 
   private async reconfigure(
     vm: VM,
     status: Status,
     resolved: ResolvedVM,
-    described: DescribeResponse,
     call: Call,
   ): Promise<ReconcileResult> {
-    const online = resolved.provider.status?.capabilities?.includes(CAPABILITY.reconfigureOnline);
-    if (described.powerState === 'On' && !online) {
-      const off = await call(
-        'power',
-        powerRequest(vm, status.id!, PowerOp.POWER_OP_SHUTDOWN_GRACEFUL),
-      );
-      this.event(
-        vm,
-        'Normal',
-        'PoweringOffForReconfigure',
-        'the provider cannot change this VM while it runs; shutting it down first',
-      );
-      return this.startTask(
-        vm,
-        { ...status, phase: 'Reconfiguring' },
-        off.task?.id,
-        'Reconfiguring',
-        'shutting down to apply the new class',
-      );
-    }
     const { spec } = resolved.vmClass;
     const task = await call('reconfigure', {
       id: status.id!,
@@ -431,7 +454,7 @@ export class VirtualMachineReconciler implements Reconciler {
       { status: 'False', reason: 'TaskFailed', message: `the provider task failed: ${error}` },
       'Warning',
     );
-    return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+    throw new TerminalError(`the provider task failed: ${error}`);
   }
 
   private async finalize(vm: VM, ctx: ReconcileContext): Promise<ReconcileResult | void> {
@@ -548,7 +571,7 @@ export class VirtualMachineReconciler implements Reconciler {
         permanentCondition(err),
         'Warning',
       );
-      return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+      throw new TerminalError(err.message, { cause: err });
     }
     throw err;
   }
@@ -612,42 +635,6 @@ function neverReachedProvider(vm: VM): boolean {
   const status = vm.status ?? {};
   const ready = status.conditions?.find((c) => c.type === READY);
   return !status.id && !status.lastTaskRef && (!ready || BEFORE_CREATE.has(ready.reason));
-}
-
-function rebootRequest(vm: VM): string | undefined {
-  return vm.metadata.annotations?.[REBOOT_REQUESTED_ANNOTATION] || undefined;
-}
-
-/** The reboot request not acted on yet: the annotation's value when status has not recorded it. */
-function pendingReboot(vm: VM, status: Status): string | undefined {
-  const requested = rebootRequest(vm);
-  return requested !== undefined && requested !== status.observedRebootRequest
-    ? requested
-    : undefined;
-}
-
-function gracefulTimeout(vm: VM): number {
-  return durationSeconds(vm.spec.lifecycle?.gracefulShutdownTimeout, 60);
-}
-
-/** The Power call for `op` on the hypervisor VM `id`, with the VM's shutdown timeout and host. */
-function powerRequest(vm: VM, id: string, op: PowerOp) {
-  return {
-    id,
-    op,
-    gracefulTimeoutSeconds: gracefulTimeout(vm),
-    targetHostId: vm.spec.placement?.host ?? '',
-    owner: owner(vm),
-  };
-}
-
-function powerAction(vm: VM, described: DescribeResponse): PowerOp | undefined {
-  const desired = vm.spec.powerState ?? 'On';
-  if (desired === 'On' && described.powerState !== 'On') return PowerOp.POWER_OP_ON;
-  if (desired !== 'On' && described.powerState === 'On') {
-    return desired === 'OffGraceful' ? PowerOp.POWER_OP_SHUTDOWN_GRACEFUL : PowerOp.POWER_OP_OFF;
-  }
-  return undefined;
 }
 
 function normalizePower(state: string): 'On' | 'Off' | 'Unknown' {

@@ -3,9 +3,12 @@
 // ipAddress?, attachment}], disks_json = spec.disks, placement_json = spec.placement over the
 // Provider's defaults, desired_json = {class, disks}. Always JSON.stringify, never concatenation.
 import { createHash } from 'node:crypto';
-import type { VirtualMachine } from '@virtrigaud/api';
-import type { CreateRequest, ObjectIdentity } from '@virtrigaud/proto';
+import { parseDuration, type VirtualMachine } from '@virtrigaud/api';
+import type { CreateRequest, ObjectIdentity, PowerOp, PowerRequest } from '@virtrigaud/proto';
 import type { ResolvedVM } from './resolve';
+
+/** How long a graceful shutdown may take when spec.lifecycle.gracefulShutdownTimeout is unset. */
+const DEFAULT_GRACEFUL_TIMEOUT_SECONDS = 60;
 
 export function owner(vm: VirtualMachine): ObjectIdentity {
   return { uid: vm.metadata.uid!, namespace: vm.metadata.namespace!, name: vm.metadata.name! };
@@ -47,14 +50,19 @@ export function hardwareHash(vm: VirtualMachine, resolved: ResolvedVM): string {
   return createHash('sha256').update(desiredJson(vm, resolved)).digest('hex').slice(0, 16);
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** Go-style duration ("90s", "1m30s") in whole seconds. */
-export function durationSeconds(duration: string | undefined, fallback: number): number {
-  if (!duration) return fallback;
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9.]+)(ms|s|m|h)/g)) {
-    total += Number(amount) * DURATION_UNITS[unit];
-  }
-  return Math.max(1, Math.round(total));
+/** The Power call for `op` on the hypervisor VM `id`, with the VM's shutdown timeout and host. */
+export function powerRequest(vm: VirtualMachine, id: string, op: PowerOp): PowerRequest {
+  const timeout = vm.spec.lifecycle?.gracefulShutdownTimeout;
+  return {
+    id,
+    op,
+    gracefulTimeoutSeconds: timeout
+      ? Math.max(
+          1,
+          Math.round(parseDuration(timeout, 'spec.lifecycle.gracefulShutdownTimeout') / 1000),
+        )
+      : DEFAULT_GRACEFUL_TIMEOUT_SECONDS,
+    targetHostId: vm.spec.placement?.host ?? '',
+    owner: owner(vm),
+  };
 }

@@ -14,7 +14,12 @@ import {
 } from '@virtrigaud/kube';
 import { Resources } from '@virtrigaud/api';
 import type { VirtualMachine, VMClass, VMClone, VMSnapshot } from '@virtrigaud/api';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import {
+  TerminalError,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+} from '../../runtime/controller';
 import { CAPABILITY } from '../provider/capabilities';
 import { report, type ReadyCondition } from '../report';
 import { afterProviderError, vmWithProvider, type VMProviderDeps } from '../vm-provider';
@@ -33,7 +38,6 @@ export interface CloneReconcilerDeps extends VMProviderDeps {
   classes: Informer<VMClass & KubeObject>;
   snapshots: Informer<VMSnapshot & KubeObject>;
   taskPollMs: number;
-  permanentErrorRetryMs: number;
 }
 
 export class VMCloneReconciler implements Reconciler {
@@ -51,7 +55,7 @@ export class VMCloneReconciler implements Reconciler {
     try {
       return await this.ensure(clone, ctx);
     } catch (err) {
-      return afterProviderError(err, this.deps.permanentErrorRetryMs, (rejected) =>
+      return afterProviderError(err, (rejected) =>
         this.report(clone, { ...clone.status, phase: 'Failed' }, rejected, true),
       );
     }
@@ -130,7 +134,7 @@ export class VMCloneReconciler implements Reconciler {
           { status: 'False', reason: 'TaskFailed', message: task.error },
           true,
         );
-        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+        throw new TerminalError(`the provider task failed: ${task.error}`);
       }
       return this.complete(clone, { ...status, lastTaskRef: undefined }, target);
     }

@@ -11,7 +11,12 @@ import type {
 import { Resources } from '@virtrigaud/api';
 import type { VMSnapshot, VMSnapshotSpec } from '@virtrigaud/api';
 import type { ProviderCall } from '../../grpc/provider-gateway';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
+import {
+  TerminalError,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+} from '../../runtime/controller';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
 import { CAPABILITY } from '../provider/capabilities';
 import { report, type ReadyCondition } from '../report';
@@ -30,7 +35,6 @@ export interface SnapshotReconcilerDeps extends VMProviderDeps {
   /** Our own writes the cache has not shown yet: acting before would take the snapshot twice. */
   expectations: WriteExpectations;
   taskPollMs: number;
-  permanentErrorRetryMs: number;
 }
 
 export class VMSnapshotReconciler implements Reconciler {
@@ -49,7 +53,7 @@ export class VMSnapshotReconciler implements Reconciler {
         ? await this.finalize(snapshot, ctx)
         : await this.ensure(snapshot, ctx);
     } catch (err) {
-      return afterProviderError(err, this.deps.permanentErrorRetryMs, (rejected) =>
+      return afterProviderError(err, (rejected) =>
         this.report(snapshot, { ...snapshot.status, phase: 'Failed' }, rejected, true),
       );
     }
@@ -101,7 +105,7 @@ export class VMSnapshotReconciler implements Reconciler {
           { status: 'False', reason: 'TaskFailed', message: task.error },
           true,
         );
-        return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+        throw new TerminalError(`the provider task failed: ${task.error}`);
       }
       status.lastTaskRef = undefined;
       if (status.phase === 'Creating') {
@@ -222,7 +226,7 @@ export class VMSnapshotReconciler implements Reconciler {
       'spec.vmRef.name',
       ctx.correlationId,
     );
-    if (!target.ok) return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+    if (!target.ok) throw new TerminalError(target.blocked.message);
     if (status.lastTaskRef && status.phase === 'Deleting') {
       return this.finishDelete(snapshot, target.call, status.lastTaskRef);
     }
@@ -252,7 +256,7 @@ export class VMSnapshotReconciler implements Reconciler {
         { status: 'False', reason: 'DeleteFailed', message: task.error },
         true,
       );
-      return { requeueAfterMs: this.deps.permanentErrorRetryMs };
+      throw new TerminalError(`deleting the snapshot failed: ${task.error}`);
     }
     this.deps.recorder.record(
       snapshot,

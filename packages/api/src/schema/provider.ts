@@ -1,5 +1,6 @@
 // Provider: a hypervisor endpoint plus the runtime (Deployment + Service) that talks to it.
-// Covers every field the seed document uses; see ../../../shared/seed/provider-architecture.md.
+// Covers every field the seed (the VirtRigaud provider-architecture document, see the root README)
+// uses.
 import { Type } from '@sinclair/typebox';
 import {
   Conditions,

@@ -12,6 +12,7 @@ import {
   StringEnum,
   DNS_LABEL_PATTERN,
 } from './common';
+import { VM_LIMITS } from './limits';
 import { DISK_TYPES } from './vm-class';
 
 export const POWER_STATES = ['On', 'Off', 'OffGraceful'] as const;
@@ -36,7 +37,12 @@ export const VM_PHASES = [
 function CloudInitSource(defaultKey: string, what: string) {
   return ObjectWithRules(
     {
-      inline: Type.Optional(Type.String({ maxLength: 65536, description: `${what}, inline.` })),
+      inline: Type.Optional(
+        Type.String({
+          maxLength: VM_LIMITS.maxCloudInitBytes,
+          description: `${what}, inline.`,
+        }),
+      ),
       secretRef: Type.Optional(SecretKeyRef(defaultKey, `${what} from a Secret key.`)),
     },
     [
@@ -84,7 +90,7 @@ const Disk = Type.Object(
     }),
     sizeGiB: Type.Integer({
       minimum: 1,
-      maximum: 65536,
+      maximum: VM_LIMITS.maxDiskSizeGiB,
       description: 'Size in GiB; may grow, never shrink.',
     }),
     type: Type.Optional(
@@ -130,7 +136,7 @@ export const VirtualMachineSpec = ObjectWithRules(
     imageRef: LocalRef('VMImage'),
     networks: Type.Optional(
       Type.Array(Network, {
-        maxItems: 16,
+        maxItems: VM_LIMITS.maxNetworks,
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['name'],
         description: 'NICs, in order.',
@@ -138,7 +144,7 @@ export const VirtualMachineSpec = ObjectWithRules(
     ),
     disks: Type.Optional(
       Type.Array(Disk, {
-        maxItems: 32,
+        maxItems: VM_LIMITS.maxDisks,
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['name'],
         description: 'Data disks besides the boot disk.',

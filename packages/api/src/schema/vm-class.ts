@@ -1,6 +1,7 @@
 // VMClass: a named hardware size (CPU, memory, firmware) that VirtualMachines refer to.
 import { Type } from '@sinclair/typebox';
 import { Conditions, ObjectWithRules, ObservedGeneration, Status, StringEnum } from './common';
+import { VM_LIMITS } from './limits';
 
 export const DISK_TYPES = ['thin', 'thick', 'eagerZeroedThick', 'qcow2', 'raw'] as const;
 
@@ -33,7 +34,7 @@ export const VMClassSpec = ObjectWithRules(
           sizeGiB: Type.Optional(
             Type.Integer({
               minimum: 1,
-              maximum: 65536,
+              maximum: VM_LIMITS.maxDiskSizeGiB,
               default: 20,
               description: 'Size of the boot disk.',
             }),

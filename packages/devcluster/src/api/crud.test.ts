@@ -3,6 +3,7 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -37,7 +38,7 @@ describe('metadata the server owns', () => {
       namespace,
       body: {
         ...created,
-        metadata: { ...created.metadata, uid: 'forged', creationTimestamp: new Date(0) },
+        metadata: { ...created.metadata, creationTimestamp: new Date(0) },
         data: { a: '2' },
       },
     });
@@ -45,6 +46,25 @@ describe('metadata the server owns', () => {
     expect(updated.metadata?.creationTimestamp).toEqual(created.metadata?.creationTimestamp);
     expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(
       Number(created.metadata?.resourceVersion),
+    );
+  });
+
+  it('treats a different uid in an update body as a failed precondition (409)', async () => {
+    const created = await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'forged-uid' } },
+    });
+    const { code, status } = await failure(
+      core.replaceNamespacedConfigMap({
+        name: 'forged-uid',
+        namespace,
+        body: { ...created, metadata: { ...created.metadata, uid: 'forged' } },
+      }),
+    );
+    expect(code).toBe(409);
+    expect(status.reason).toBe('Conflict');
+    expect(status.message).toContain(
+      `Precondition failed: UID in precondition: forged, UID in object meta: ${created.metadata?.uid}`,
     );
   });
 
@@ -190,7 +210,10 @@ describe('create, get, list, update, delete', () => {
       limit: 2,
     });
     expect(first.items).toHaveLength(2);
-    expect(first.metadata?.remainingItemCount).toBe(3);
+    // Counted only without a selector, as etcd counts the remaining keys.
+    expect(first.metadata?.remainingItemCount).toBeUndefined();
+    const unfiltered = await core.listNamespacedConfigMap({ namespace, limit: 1 });
+    expect(unfiltered.metadata?.remainingItemCount).toBeGreaterThanOrEqual(5);
     const rest = await core.listNamespacedConfigMap({
       namespace,
       labelSelector: 'paged',
@@ -203,6 +226,45 @@ describe('create, get, list, update, delete', () => {
       'page-2',
       'page-3',
       'page-4',
+    ]);
+  });
+});
+
+describe('deliberate differences from a real server', () => {
+  // The dev kubelet runs pods as local processes on 127.0.0.1 (so `npm start` needs no root or
+  // network namespace), and their Services' EndpointSlices and Endpoints carry those loopback
+  // addresses. A real server refuses loopback addresses there; the devcluster accepts them.
+  it('accepts loopback addresses in EndpointSlices and Endpoints (a real server refuses them)', async () => {
+    const slice = cluster.kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
+      namespace,
+      body: {
+        metadata: { name: 'loopback' },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['127.0.0.1'] }],
+        ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+      },
+    });
+    const endpoints = core.createNamespacedEndpoints({
+      namespace,
+      body: {
+        metadata: { name: 'loopback' },
+        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 80 }] }],
+      },
+    });
+    if (cluster.isDevCluster) {
+      await slice;
+      await endpoints;
+      return;
+    }
+    const refused = [await failure(slice), await failure(endpoints)];
+    expect(refused.map((r) => r.code)).toEqual([422, 422]);
+    expect(refused.map((r) => r.status.message)).toEqual([
+      expect.stringContaining(
+        'endpoints[0].addresses[0]: Invalid value: "127.0.0.1": may not be in the loopback range',
+      ),
+      expect.stringContaining(
+        'subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range',
+      ),
     ]);
   });
 });

@@ -110,13 +110,15 @@ export class Objects {
     if (!options.limit || items.length <= options.limit) return { items, resourceVersion };
     const page = items.slice(0, options.limit);
     const last = page[page.length - 1].metadata;
+    // The real server counts the rest only when no selector filters it (etcd counts keys).
+    const filtered = Boolean(options.labelSelector || options.fieldSelector);
     return {
       items: page,
       resourceVersion,
       continue: Buffer.from(
         JSON.stringify({ v: 'devcluster/v1', after: `${last.namespace ?? ''}/${last.name}` }),
       ).toString('base64url'),
-      remainingItemCount: items.length - page.length,
+      ...(filtered ? {} : { remainingItemCount: items.length - page.length }),
     };
   }
 
@@ -180,6 +182,16 @@ export class Objects {
     const expected = incoming.metadata.resourceVersion;
     if (expected && expected !== current.metadata.resourceVersion)
       throw staleResourceVersion(type, name);
+    // A uid in the body is a precondition, checked by the storage layer as on the real server.
+    const uid = incoming.metadata.uid;
+    if (uid && uid !== current.metadata.uid) {
+      const key = [type.crdName ? type.group : '', type.resource, namespace, name].filter(Boolean);
+      throw conflict(
+        type,
+        name,
+        `StorageError: invalid object, Code: 4, Key: /registry/${key.join('/')}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`,
+      );
+    }
     const next =
       subresource === 'status'
         ? withStatusOf(current, incoming)

@@ -24,32 +24,18 @@ function compile(expression: string): Program {
   return program;
 }
 
-/** Compile errors of every rule in a schema, for rejecting a CRD up front. */
-export function ruleCompileErrors(schema: Schema, path: string): StatusCause[] {
-  const causes: StatusCause[] = [];
-  (schema['x-kubernetes-validations'] ?? []).forEach((rule, i) => {
-    for (const [field, expression] of [
-      ['rule', rule.rule],
-      ['messageExpression', rule.messageExpression],
-    ] as const) {
-      if (expression === undefined) continue;
-      try {
-        compile(expression);
-      } catch (error) {
-        causes.push({
-          reason: 'FieldValueInvalid',
-          message: `Invalid value: ${JSON.stringify(expression)}: compilation failed: ${(error as Error).message}`,
-          field: `${path}.x-kubernetes-validations[${i}].${field}`,
-        });
-      }
-    }
-  });
-  for (const [key, child] of Object.entries(schema.properties ?? {}))
-    causes.push(...ruleCompileErrors(child, `${path}.properties[${key}]`));
-  if (typeof schema.additionalProperties === 'object')
-    causes.push(...ruleCompileErrors(schema.additionalProperties, `${path}.additionalProperties`));
-  if (schema.items) causes.push(...ruleCompileErrors(schema.items, `${path}.items`));
-  return causes;
+/** The error for an expression that does not compile, at `field`, or undefined. */
+export function ruleCompileError(expression: string, field: string): StatusCause | undefined {
+  try {
+    compile(expression);
+    return undefined;
+  } catch (error) {
+    return {
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(expression)}: compilation failed: ${(error as Error).message}`,
+      field,
+    };
+  }
 }
 
 /** A JSON value as CEL sees it under its schema. */
@@ -99,11 +85,18 @@ function evaluate(
     result = error;
   }
   if (result === true) return undefined;
+  if (isCelError(result) || result instanceof Error) {
+    // Reported at the node, not at the rule's fieldPath, worded as cel-go's runtime errors.
+    const error = (result as Error).message.replace(/^field not found: /, 'no such key: ');
+    return {
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: "${celTypeName(value)}": ${error} evaluating rule: ${rule.message?.trim() || rule.rule.trim()}`,
+      field: path,
+    };
+  }
   const field = rule.fieldPath ? `${path}${rule.fieldPath}`.replace(/^\./, '') : path;
   let message = rule.message ?? `failed rule: ${rule.rule}`;
-  if (isCelError(result) || result instanceof Error)
-    message = `${message}: ${(result as Error).message}`;
-  else if (rule.messageExpression) {
+  if (rule.messageExpression) {
     try {
       const custom = compile(rule.messageExpression)(bindings);
       if (typeof custom === 'string' && custom) message = custom;

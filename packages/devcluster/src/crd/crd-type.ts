@@ -8,9 +8,10 @@ import type { StatusCause } from '../api/errors';
 import { isPlainObject, type KubeObject } from '../api/types';
 import { dnsLabel, invalidValue, required } from '../api/validation';
 import { isValidJsonPath } from '../util/jsonpath';
-import { ruleCompileErrors } from './cel-rules';
 import type { PrinterColumn } from './printer';
 import type { Schema } from './schema';
+import { schemaAdmissionErrors } from './schema-admission';
+import { deepEqual } from '../util/deep-equal';
 
 export const CRD_STORAGE_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 export const CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -79,21 +80,20 @@ function validateCrd(crd: Crd): StatusCause[] {
         'must have exactly one version marked as storage version',
       ),
     );
+  // The real server validates its internal form, where one schema shared by every version is
+  // `spec.validation`: errors name that path then.
+  const shared = versions.every((v) => deepEqual(v.schema, versions[0].schema));
   versions.forEach((version, i) => {
     const schema = version.schema?.openAPIV3Schema;
     const at = `spec.versions[${i}]`;
     if (!schema) causes.push(required(`${at}.schema.openAPIV3Schema`));
-    else {
-      if (schema.type !== 'object')
-        causes.push(
-          invalidValue(
-            `${at}.schema.openAPIV3Schema.type`,
-            schema.type,
-            'must be object at the root',
-          ),
-        );
-      causes.push(...ruleCompileErrors(schema, `${at}.schema.openAPIV3Schema`));
-    }
+    else if (!shared || i === 0)
+      causes.push(
+        ...schemaAdmissionErrors(
+          schema,
+          shared ? 'spec.validation.openAPIV3Schema' : `${at}.schema.openAPIV3Schema`,
+        ),
+      );
     (version.additionalPrinterColumns ?? []).forEach((c, j) => {
       if (!isValidJsonPath(c.jsonPath))
         causes.push(

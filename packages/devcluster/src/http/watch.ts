@@ -7,6 +7,7 @@ import { apiVersionOf, type ResourceType } from '../api/resource-type';
 import type { StoredObject } from '../api/types';
 import type { StoreEvent } from '../store/store';
 import { partialMetadata, table, type Representation } from './representation';
+import type { WriteOrder } from './write-order';
 
 export interface WatchParams extends ListOptions {
   namespace?: string;
@@ -55,6 +56,7 @@ export function serveWatch(
   type: ResourceType,
   params: WatchParams,
   settings: WatchSettings,
+  writeOrder: WriteOrder,
 ): void {
   const matches = objects.selector(type, params);
   const inNamespace = (o: StoredObject) =>
@@ -138,12 +140,17 @@ export function serveWatch(
     const watchType = translate(event, current, previous, matches);
     if (watchType) send(line(watchType, current));
   };
+  /** Live events may be held back behind their write's response (write-order.ts). */
+  const deliverLive = (event: StoreEvent) =>
+    writeOrder.deliver(() => {
+      if (!res.writableEnded) deliver(event);
+    });
 
   for (const object of initial) send(line('ADDED', object));
   if (params.sendInitialEvents && params.allowWatchBookmarks)
     bookmark({ 'k8s.io/initial-events-end': 'true' });
   for (const event of backlog) deliver(event);
-  const unsubscribe = objects.store.subscribe(deliver);
+  const unsubscribe = objects.store.subscribe(deliverLive);
 
   const bookmarks = params.allowWatchBookmarks
     ? setInterval(() => bookmark(), settings.bookmarkIntervalMs)

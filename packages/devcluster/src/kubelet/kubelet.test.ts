@@ -10,8 +10,8 @@ import {
   setHeaderOptions,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { eventually } from '@virtrigaud/testing';
-import { ADDRESSES_ANNOTATION } from './service-proxy';
+import { describeOrReportNotRun, eventually } from '@virtrigaud/testing';
+import { DEVCLUSTER_ADDRESSES_ANNOTATION } from '@virtrigaud/kube';
 import {
   clusterUnderTest,
   externalKubeconfig,
@@ -65,7 +65,10 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
   };
 }
 
-(externalKubeconfig ? describe.skip : describe)('dev kubelet', () => {
+const noDevKubelet = externalKubeconfig
+  ? 'KUBECONFIG_UNDER_TEST names a real cluster, which has no dev kubelet'
+  : undefined;
+describeOrReportNotRun('dev kubelet', noDevKubelet, () => {
   let cluster: ClusterUnderTest;
   let core: CoreV1Api;
   let apps: AppsV1Api;
@@ -119,7 +122,7 @@ function deployment(name: string, env: Record<string, string> = {}): V1Deploymen
   const serviceAddress = () =>
     eventually('the pod addresses on Service web', async () => {
       const service = await core.readNamespacedService({ name: 'web', namespace });
-      const annotation = service.metadata?.annotations?.[ADDRESSES_ANNOTATION];
+      const annotation = service.metadata?.annotations?.[DEVCLUSTER_ADDRESSES_ANNOTATION];
       return annotation ? (JSON.parse(annotation) as Record<string, string>) : undefined;
     });
 

@@ -1,5 +1,6 @@
 // PATCH: JSON merge patch, JSON patch and strategic merge patch, as clients send them.
 import {
+  ApiextensionsV1Api,
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -22,7 +23,15 @@ beforeAll(async () => {
   apps = cluster.kc.makeApiClient(AppsV1Api);
   namespace = await cluster.newNamespace('patch');
 });
-afterAll(() => cluster?.stop());
+const GROUP = 'patch.test.virtrigaud.io';
+
+afterAll(async () => {
+  await cluster?.kc
+    .makeApiClient(ApiextensionsV1Api)
+    .deleteCustomResourceDefinition({ name: `widgets.${GROUP}` })
+    .catch(() => undefined);
+  await cluster?.stop();
+});
 
 it('applies a JSON merge patch: objects merge, null deletes, lists replace', async () => {
   await core.createNamespacedConfigMap({
@@ -110,32 +119,31 @@ it('merges containers and env by name with a strategic merge patch', async () =>
   const containers = patched.spec?.template.spec?.containers ?? [];
   expect(containers.map((c) => c.name)).toEqual(['a']);
   expect(containers[0].image).toBe('i:1');
+  // Without $setElementOrder the real server puts the patch's new items before the old ones.
   expect(containers[0].env).toEqual([
-    { name: 'X', value: '1' },
     { name: 'Y', value: '2' },
+    { name: 'X', value: '1' },
   ]);
 });
 
 it('refuses a strategic merge patch on a custom resource with 415', async () => {
-  const { ApiextensionsV1Api } = await import('@kubernetes/client-node');
   await cluster.kc
     .makeApiClient(ApiextensionsV1Api)
-    .createCustomResourceDefinition({ body: typed(widgetCrd()) })
-    .catch(() => undefined);
+    .createCustomResourceDefinition({ body: typed(widgetCrd(GROUP)) });
   const objects = cluster.kc.makeApiClient(CustomObjectsApi);
   await eventually('widgets to be served', () =>
     objects.listNamespacedCustomObject({
-      group: 'test.virtrigaud.io',
+      group: GROUP,
       version: 'v1',
       plural: 'widgets',
       namespace,
     }),
   );
-  const widgets = { group: 'test.virtrigaud.io', version: 'v1', plural: 'widgets', namespace };
+  const widgets = { group: GROUP, version: 'v1', plural: 'widgets', namespace };
   await objects.createNamespacedCustomObject({
     ...widgets,
     body: {
-      apiVersion: 'test.virtrigaud.io/v1',
+      apiVersion: `${GROUP}/v1`,
       kind: 'Widget',
       metadata: { name: 'w' },
       spec: { size: 1 },

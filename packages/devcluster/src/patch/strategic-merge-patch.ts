@@ -80,10 +80,11 @@ function mergeList(field: string, current: unknown, patch: unknown[]): unknown[]
       return patch.filter((i) => !(isPlainObject(i) && i.$patch)).map(stripDirectives);
     return patch.map(stripDirectives);
   }
-  const existing = Array.isArray(current) ? [...current] : [];
+  const original = Array.isArray(current) ? current : [];
+  const existing = [...original];
   if (mergeKey === '') {
     for (const item of patch) if (!existing.includes(item)) existing.push(item);
-    return existing;
+    return inServerOrder(existing, original, patch, (item) => item);
   }
   for (const item of patch) {
     if (!isPlainObject(item))
@@ -96,7 +97,41 @@ function mergeList(field: string, current: unknown, patch: unknown[]): unknown[]
     } else if (index >= 0) existing[index] = strategicMergePatch(existing[index], item);
     else existing.push(stripDirectives(item));
   }
-  return existing;
+  const keyOf = (item: unknown) => (isPlainObject(item) ? item[mergeKey] : undefined);
+  return inServerOrder(existing, original, patch, keyOf);
+}
+
+/**
+ * The order the real server gives a merged list: the patch's items in patch order and the
+ * items only the server had in their old order, interleaved; where the old order does not
+ * relate two items (one is new), the patch's item goes first.
+ */
+function inServerOrder(
+  merged: unknown[],
+  original: unknown[],
+  patch: unknown[],
+  keyOf: (item: unknown) => unknown,
+): unknown[] {
+  const patchKeys = patch.filter((p) => !(isPlainObject(p) && p.$patch === 'delete')).map(keyOf);
+  const serverKeys = original.map(keyOf);
+  const fromPatch = merged
+    .filter((item) => patchKeys.includes(keyOf(item)))
+    .sort((a, b) => patchKeys.indexOf(keyOf(a)) - patchKeys.indexOf(keyOf(b)));
+  const serverOnly = merged.filter((item) => !patchKeys.includes(keyOf(item)));
+  const result: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < fromPatch.length) {
+    if (j >= fromPatch.length) result.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) result.push(fromPatch[j++]);
+    else {
+      const left = serverKeys.indexOf(keyOf(serverOnly[i]));
+      const right = serverKeys.indexOf(keyOf(fromPatch[j]));
+      if (left >= 0 && right >= 0 && left < right) result.push(serverOnly[i++]);
+      else result.push(fromPatch[j++]);
+    }
+  }
+  return result;
 }
 
 /** Orders a merged list as `$setElementOrder` says; items it does not mention keep their place after. */

@@ -27,7 +27,7 @@ it('keeps objects across a restart with the same data directory', async () => {
     });
     await kc
       .makeApiClient(ApiextensionsV1Api)
-      .createCustomResourceDefinition({ body: typed(widgetCrd()) });
+      .createCustomResourceDefinition({ body: typed(widgetCrd('test.virtrigaud.io')) });
     await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
       group: 'test.virtrigaud.io',
       version: 'v1',

@@ -12,13 +12,14 @@ export function typed(manifest: unknown): V1CustomResourceDefinition {
   return loadYaml<V1CustomResourceDefinition>(JSON.stringify(manifest));
 }
 
-export function widgetCrd(): any {
+/** The Widget CRD in `group`: each suite uses a group of its own, as CRDs are cluster-wide. */
+export function widgetCrd(group: string): any {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.test.virtrigaud.io' },
+    metadata: { name: `widgets.${group}` },
     spec: {
-      group: 'test.virtrigaud.io',
+      group,
       scope: 'Namespaced',
       names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wdg'] },
       versions: [

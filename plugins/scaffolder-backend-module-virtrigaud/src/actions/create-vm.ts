@@ -4,6 +4,7 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Inventory } from '@virtrigaud/plugin-virtrigaud-backend';
+import { VM_LIMITS } from '@virtrigaud/api';
 import { virtrigaudVmCreatePermission } from '@virtrigaud/plugin-virtrigaud-common';
 import { toYaml11 } from './yaml-1-1';
 import { KubeWriter } from './kube-writer';
@@ -46,7 +47,7 @@ export function createVmAction(options: { inventory: Inventory; permissions: Per
         networks: (z) =>
           z
             .array(z.string().regex(DNS_LABEL))
-            .max(16)
+            .max(VM_LIMITS.maxNetworks)
             .optional()
             .describe('VMNetworkAttachment names, in NIC order'),
         disks: (z) =>
@@ -54,10 +55,10 @@ export function createVmAction(options: { inventory: Inventory; permissions: Per
             .array(
               z.object({
                 name: z.string().regex(DNS_LABEL),
-                sizeGiB: z.number().int().min(1).max(65536),
+                sizeGiB: z.number().int().min(1).max(VM_LIMITS.maxDiskSizeGiB),
               }),
             )
-            .max(32)
+            .max(VM_LIMITS.maxDisks)
             .optional()
             .describe('Data disks'),
         user: (z) =>

@@ -15,8 +15,10 @@ export function scraperOptions(config: RootConfigService): ScraperOptions {
   const metrics = config.getOptionalConfig('virtrigaud.metrics');
   return {
     intervalMs: (metrics?.getOptionalNumber('intervalSeconds') ?? 15) * 1000,
-    historySize: metrics?.getOptionalNumber('historySize') ?? 40,
+    // An hour at the default interval: the portal charts the last hour.
+    historySize: metrics?.getOptionalNumber('historySize') ?? 240,
     timeoutMs: metrics?.getOptionalNumber('timeoutMs') ?? 2000,
+    prometheusBaseUrl: config.getOptionalString('virtrigaud.prometheus.baseUrl'),
   };
 }
 

@@ -3,11 +3,19 @@
 // provider summaries with scraped metrics, and a change feed for live status and the catalog.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Provider, VirtualMachine } from '@virtrigaud/api';
-import type { ObjectRef, ProviderSummary, VmSummary } from '@virtrigaud/plugin-virtrigaud-common';
+import type {
+  ObjectRef,
+  ProviderSummary,
+  VmSummary,
+  VmTimelineEntry,
+} from '@virtrigaud/plugin-virtrigaud-common';
 import { ClusterCache, VMS_BY_PROVIDER } from './cache/cluster-cache';
 import type { ClusterDefinition } from './clusters/config';
 import { MetricsScraper, type ScraperOptions } from './metrics/metrics-scraper';
+import type { ProviderMetricsSource } from './metrics/metrics-source';
+import { PrometheusHistory } from './metrics/prometheus-history';
 import { toProviderSummary, toVmSummary } from './summaries';
+import { VmTimelines } from './vm-timelines';
 
 export type InventoryChange =
   | { kind: 'VirtualMachine'; type: 'upsert' | 'delete'; cluster: string; object: VirtualMachine }
@@ -20,8 +28,9 @@ const MAX_START_BACKOFF_MS = 30_000;
 export class Inventory {
   private readonly caches = new Map<string, ClusterCache>();
   private readonly vmSummaries = new Map<string, VmSummary>();
+  private readonly timelines = new VmTimelines();
   private readonly listeners = new Set<InventoryListener>();
-  private readonly scraper: MetricsScraper;
+  private readonly metricsSource: ProviderMetricsSource<unknown>;
   private readonly started: Promise<void>[] = [];
   private stopped = false;
 
@@ -35,23 +44,33 @@ export class Inventory {
       this.caches.set(cluster.name, cache);
       this.wire(cache);
     }
-    this.scraper = new MetricsScraper(
-      () => this.clusters(),
-      scraperOptions,
-      logger,
-      (cluster, namespace, name) => this.providerChanged(cluster, namespace, name),
-    );
+    const onUpdated = (cluster: string, namespace: string, name: string) =>
+      this.providerChanged(cluster, namespace, name);
+    const { prometheusBaseUrl } = scraperOptions;
+    this.metricsSource = prometheusBaseUrl
+      ? new PrometheusHistory(
+          () => this.clusters(),
+          {
+            ...scraperOptions,
+            baseUrl: prometheusBaseUrl,
+            rangeSeconds: 3600,
+            stepSeconds: scraperOptions.intervalMs / 1000,
+          },
+          logger,
+          onUpdated,
+        )
+      : new MetricsScraper(() => this.clusters(), scraperOptions, logger, onUpdated);
   }
 
   /** Starts every cluster's informers (retrying unreachable clusters) and the metrics scraper. */
   start(): void {
     for (const cache of this.caches.values()) this.started.push(this.startWithRetry(cache));
-    this.scraper.start();
+    this.metricsSource.start();
   }
 
   stop(): void {
     this.stopped = true;
-    this.scraper.stop();
+    this.metricsSource.stop();
     for (const cache of this.caches.values()) cache.stop();
   }
 
@@ -76,6 +95,11 @@ export class Inventory {
     return this.vmSummaries.get(keyOf(ref));
   }
 
+  /** The VM's phase and power state changes seen so far, oldest first. */
+  vmTimeline(ref: ObjectRef): VmTimelineEntry[] {
+    return this.timelines.of(keyOf(ref));
+  }
+
   provider(ref: ObjectRef): ProviderSummary | undefined {
     const cache = this.caches.get(ref.cluster);
     const provider = cache?.providers.get(ref.namespace, ref.name);
@@ -84,7 +108,7 @@ export class Inventory {
       cluster: cache.name,
       provider,
       deployment: cache.deployments.get(ref.namespace, `virtrigaud-provider-${ref.name}`),
-      metrics: this.scraper.metricsOf(cache.name, ref.namespace, ref.name),
+      metrics: this.metricsSource.metricsOf(cache.name, ref.namespace, ref.name),
       vmCount: cache.vms.byIndex(VMS_BY_PROVIDER, `${ref.namespace}/${ref.name}`).length,
     });
   }
@@ -106,7 +130,7 @@ export class Inventory {
 
   /** Scrapes every provider now (tests, and a fresh start). */
   scrapeMetrics(): Promise<void> {
-    return this.scraper.scrapeAll();
+    return this.metricsSource.scrapeAll();
   }
 
   subscribe(listener: InventoryListener): () => void {
@@ -121,8 +145,14 @@ export class Inventory {
         namespace: vm.metadata.namespace!,
         name: vm.metadata.name!,
       });
-      if (type === 'delete') this.vmSummaries.delete(key);
-      else this.vmSummaries.set(key, toVmSummary(cache.name, vm));
+      if (type === 'delete') {
+        this.vmSummaries.delete(key);
+        this.timelines.forget(key);
+      } else {
+        const summary = toVmSummary(cache.name, vm);
+        this.vmSummaries.set(key, summary);
+        this.timelines.record(key, summary.phase, summary.powerState);
+      }
       this.emit({
         kind: 'VirtualMachine',
         type: type === 'delete' ? 'delete' : 'upsert',
@@ -167,7 +197,7 @@ export class Inventory {
       try {
         await cache.start();
         this.logger.info(`virtrigaud cluster ${cache.name}: cache synced`);
-        void this.scraper.scrapeAll();
+        void this.metricsSource.scrapeAll();
         return;
       } catch (err) {
         cache.stop();

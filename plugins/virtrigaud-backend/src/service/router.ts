@@ -105,7 +105,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/vms/:cluster/:namespace/:name', async (req, res) => {
     const vm = await vmOfPath(req, 'getVm');
     const object = inventory.cluster(vm.cluster)!.vms.get(vm.namespace, vm.name)!;
-    res.json(toVmDetail(vm.cluster, object));
+    res.json({ ...toVmDetail(vm.cluster, object), timeline: inventory.vmTimeline(vm) });
   });
 
   router.get('/vms/:cluster/:namespace/:name/events', async (req, res) => {

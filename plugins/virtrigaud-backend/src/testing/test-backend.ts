@@ -92,14 +92,12 @@ export async function startVirtrigaudBackend(options: {
       new VirtrigaudClient({
         discoveryApi: { getBaseUrl: async () => baseUrl },
         fetchApi: {
-          fetch: (input, init) =>
-            fetch(input, {
-              ...init,
-              headers: {
-                ...(init?.headers as object),
-                Authorization: mockCredentials.user.header(userEntityRef),
-              },
-            }),
+          // As Backstage's FetchApi does: the user's token is added to whatever request comes in.
+          fetch: (input, init) => {
+            const request = new Request(input, init);
+            request.headers.set('Authorization', mockCredentials.user.header(userEntityRef));
+            return fetch(request);
+          },
         },
       }),
     stop: () => backend.stop(),

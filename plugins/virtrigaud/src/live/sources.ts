@@ -1,5 +1,9 @@
 // How VMs and Providers are loaded and how live events change them.
-import type { ProviderSummary, VmDetail } from '@virtrigaud/plugin-virtrigaud-common';
+import type {
+  ProviderSummary,
+  VmDetail,
+  VmTimelineEntry,
+} from '@virtrigaud/plugin-virtrigaud-common';
 import { sameObject } from '../catalog';
 import type { LiveObjectSource } from './useLiveObject';
 
@@ -8,7 +12,14 @@ export const vmSource: LiveObjectSource<VmDetail> = {
   changeFrom(event, ref) {
     if (event.type === 'vm.upserted' && sameObject(event.vm, ref)) {
       // Events carry the summary; the detail's spec stays as loaded.
-      return { kind: 'upserted', apply: (current) => ({ ...current, ...event.vm }) };
+      return {
+        kind: 'upserted',
+        apply: (current) => ({
+          ...current,
+          ...event.vm,
+          timeline: withChange(current.timeline, event.vm),
+        }),
+      };
     }
     if (event.type === 'vm.deleted' && sameObject(event.ref, ref)) return { kind: 'deleted' };
     return undefined;
@@ -25,3 +36,17 @@ export const providerSource: LiveObjectSource<ProviderSummary> = {
     return undefined;
   },
 };
+
+/** The timeline with the VM's new phase/power state appended, when either changed. */
+function withChange(
+  timeline: VmTimelineEntry[] | undefined,
+  vm: { phase?: string; powerState: string },
+): VmTimelineEntry[] | undefined {
+  const last = timeline?.[timeline.length - 1];
+  if (!timeline || (last?.phase === vm.phase && last?.powerState === vm.powerState))
+    return timeline;
+  return [
+    ...timeline,
+    { at: new Date().toISOString(), phase: vm.phase, powerState: vm.powerState },
+  ];
+}

@@ -1,10 +1,11 @@
 // Bad input is INVALID_ARGUMENT naming the field, and has no side effect on the hypervisor.
+import { VM_LIMITS } from '@virtrigaud/api';
 import { PowerOp } from '@virtrigaud/proto';
 import type { TypedProviderClient } from '@virtrigaud/provider-sdk';
 import { codeName, grpcError, type Harness } from '../harness';
 
 /** Larger than any provider accepts as cloud-init user-data. */
-const OVERSIZED_USER_DATA = Buffer.alloc(1024 * 1024 + 1, 'a');
+const OVERSIZED_USER_DATA = Buffer.alloc(VM_LIMITS.maxCloudInitBytes + 1, 'a');
 
 interface BadCreate {
   what: string;

@@ -24,8 +24,6 @@ import { encodeTask } from '../tasks';
 import { ownerVmExists } from './owner';
 import { removeVolumes } from './volume-cleanup';
 
-/** cloud-init documents above this are refused (NoCloud seeds are meant for small documents). */
-export const MAX_CLOUD_INIT_BYTES = 1024 * 1024;
 /** A build finished within this is answered directly, without a task. */
 export const ANSWER_WITHIN_MS = 2000;
 /** A create whose domain never appears within this is reported failed (the worker died). */
@@ -44,12 +42,6 @@ export async function createVm(
       'image_json.source.libvirt',
       'the libvirt provider needs a libvirt image source',
     );
-  for (const [field, data] of [
-    ['user_data', input.userData],
-    ['meta_data', input.metaData],
-  ] as const)
-    if (data && data.length > MAX_CLOUD_INIT_BYTES)
-      throw invalidArgument(field, `must be at most ${MAX_CLOUD_INIT_BYTES} bytes`);
   const uuid = derivedUuid(input.owner.uid);
   const hw = hardware(input.class);
   const nics = interfaces(input.networks, uuid, lv.settings.defaultNetwork);

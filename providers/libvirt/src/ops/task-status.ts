@@ -12,7 +12,7 @@ export async function taskStatus(
   task: string,
 ): Promise<TaskState> {
   const spec = decodeTask(task);
-  const local = lv.inflight.get(`${spec.op}:${spec.id}`);
+  const local = lv.inflight.status(`${spec.op}:${spec.id}`);
   if (local && !local.done) return { done: false };
   if (local?.error) return { done: true, error: local.error };
   // This process finished the work itself (its last step defined the domain): nothing to ask.

@@ -1,7 +1,7 @@
 // Everything the runtime needs to start, from the seed's flags and environment (flags win), plus
 // the files the operator mounts: credentials, the provider ConfigMap and the TLS Secret.
 import { parseArgs } from 'node:util';
-import { parseDuration } from './duration';
+import { parseDuration } from '@virtrigaud/api';
 import { readCredentials, readProviderOptions, readTlsFiles, type TlsFiles } from './files';
 import type { ProviderOptions } from '../backend';
 

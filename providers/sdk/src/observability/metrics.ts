@@ -52,7 +52,7 @@ export class ProviderMetrics {
       labelNames: ['method', 'status'],
       registers,
     });
-    // A histogram, as issue 4 asks, not a summary: bucket counts add up across the replicas of a
+    // A histogram, not a summary: bucket counts add up across the replicas of a
     // Provider (a summary's quantiles cannot be aggregated), and an observation is a few
     // increments. The seed's `quantile="0.95"` line is
     // histogram_quantile(0.95, sum by (le, method) (rate(..._bucket[5m]))).

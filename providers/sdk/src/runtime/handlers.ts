@@ -1,6 +1,7 @@
 // provider.v1.Provider → HypervisorBackend: every request is validated and decoded here (so a
 // backend only sees well-formed input), capabilities are enforced, and each hypervisor call waits
 // for a rate-limit token first.
+import { VM_LIMITS } from '@virtrigaud/api';
 import type { ProviderServer } from '@virtrigaud/proto';
 import type {
   CallContext,
@@ -15,7 +16,6 @@ import {
   boundedText,
   gracefulTimeout,
   limitBytes,
-  MAX_CLOUD_INIT_BYTES,
   optionalId,
   optionalOwner,
   requireId,
@@ -127,8 +127,8 @@ export function createHandlers(deps: HandlerDeps): ProviderServer {
           whenEmpty: {},
         }),
         tags: checkValue('tags', TagsSchema, req.tags),
-        userData: limitBytes('user_data', req.userData, MAX_CLOUD_INIT_BYTES),
-        metaData: limitBytes('meta_data', req.metaData, MAX_CLOUD_INIT_BYTES),
+        userData: limitBytes('user_data', req.userData, VM_LIMITS.maxCloudInitBytes),
+        metaData: limitBytes('meta_data', req.metaData, VM_LIMITS.maxCloudInitBytes),
         targetHostId: optionalId('target_host_id', req.targetHostId),
       };
       const result = await hv(ctx, () => backend.create(ctx, input));

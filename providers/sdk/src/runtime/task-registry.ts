@@ -1,23 +1,25 @@
-// For backends whose hypervisor has no task object of its own: runs work in the background under
-// a task id and answers TaskStatus for it. Finished tasks are kept for `retainMs` (so a poller
-// sees the outcome), then forgotten; the number of tasks is bounded.
+// Background work a backend started in this process, by key ("create:<vm id>"), for RPCs whose
+// work outlives them (a Create that downloads an image). A retried call with the same key joins
+// the work already running instead of starting it twice. Finished outcomes are kept for
+// `retainMs` (so TaskStatus can report an error message), then forgotten; the number held is
+// bounded.
 //
 // The registry lives in one process. A backend whose Provider runs several replicas must make its
-// ids resolvable elsewhere too (see backend.ts): encode in the id what lets `taskStatus` re-derive
-// the outcome from the hypervisor, and use `status()` only as the fast path.
-import { randomUUID } from 'node:crypto';
+// task ids resolvable elsewhere too (see backend.ts): encode in the id what lets `taskStatus`
+// re-derive the outcome from the hypervisor, and use `status()` only as the fast path.
 import type { TaskState } from '../backend';
 import { ProviderError } from '../errors';
 
 export interface TaskRegistryOptions {
-  /** How long a finished task stays queryable (default 10 min). */
+  /** How long a finished outcome stays known (default 10 min). */
   retainMs?: number;
-  /** Most tasks held at once (default 10,000); beyond it new work is RESOURCE_EXHAUSTED. */
+  /** Most entries held at once (default 10,000); beyond it new work is RESOURCE_EXHAUSTED. */
   maxTasks?: number;
 }
 
 interface Entry {
   state: TaskState;
+  settled: Promise<TaskState>;
   finishedAt?: number;
 }
 
@@ -35,36 +37,48 @@ export class TaskRegistry {
     return this.tasks.size;
   }
 
-  /** Starts `work` and returns its task id (`prefix` + a random uuid). */
-  run(prefix: string, work: () => Promise<void>): string {
+  /**
+   * Starts `work` under `key` unless work under that key is running already, and resolves (never
+   * rejects) with its outcome once it finished; `onError` sees the failure first (to log it).
+   */
+  start(
+    key: string,
+    work: () => Promise<unknown>,
+    onError?: (err: unknown) => void,
+  ): Promise<TaskState> {
     this.expire();
-    if (this.tasks.size >= this.maxTasks) {
+    const current = this.tasks.get(key);
+    if (current && !current.state.done) return current.settled;
+    if (!current && this.tasks.size >= this.maxTasks) {
       throw new ProviderError('RESOURCE_EXHAUSTED', `too many tasks in flight (${this.maxTasks})`);
     }
-    const id = `${prefix}${randomUUID()}`;
-    const entry: Entry = { state: { done: false } };
-    this.tasks.set(id, entry);
-    const finish = (error?: string) => {
-      entry.state = error === undefined ? { done: true } : { done: true, error };
+    const entry = { state: { done: false } } as Entry;
+    const finish = (state: TaskState) => {
+      entry.state = state;
       entry.finishedAt = Date.now();
+      return state;
     };
-    work().then(
-      () => finish(),
-      (err: unknown) => finish(err instanceof Error ? err.message : String(err)),
+    entry.settled = work().then(
+      () => finish({ done: true }),
+      (err: unknown) => {
+        onError?.(err);
+        return finish({ done: true, error: err instanceof Error ? err.message : String(err) });
+      },
     );
-    return id;
+    this.tasks.set(key, entry);
+    return entry.settled;
   }
 
-  /** The task's state, or undefined when it is unknown here (never started, or expired). */
-  status(id: string): TaskState | undefined {
+  /** The state of the work under `key`, or undefined when unknown here (never started, expired). */
+  status(key: string): TaskState | undefined {
     this.expire();
-    return this.tasks.get(id)?.state;
+    return this.tasks.get(key)?.state;
   }
 
   private expire(): void {
     const cutoff = Date.now() - this.retainMs;
-    for (const [id, entry] of this.tasks) {
-      if (entry.finishedAt !== undefined && entry.finishedAt < cutoff) this.tasks.delete(id);
+    for (const [key, entry] of this.tasks) {
+      if (entry.finishedAt !== undefined && entry.finishedAt < cutoff) this.tasks.delete(key);
     }
   }
 }

@@ -10,8 +10,6 @@ const MAX_ID_LENGTH = 512;
 /** Kubernetes object names, which the operator derives VM names from: no shell or XML metacharacters. */
 const VM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_VM_NAME_LENGTH = 253;
-/** Cloud-init documents: the CRD's inline limit, and more than any datasource needs. */
-export const MAX_CLOUD_INIT_BYTES = 64 * 1024;
 const MAX_GRACEFUL_TIMEOUT_SECONDS = 86_400;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;

@@ -1,10 +1,13 @@
 // Scrapes every provider's metrics endpoint (port `metrics`, 8080, of Service
-// virtrigaud-provider-<name>) on an interval and keeps the recent samples per provider. Scrapes
-// run in the background; API requests only read what is stored.
+// virtrigaud-provider-<name>) on an interval and keeps the recent samples per provider in a ring
+// buffer (the charts' history when no Prometheus is configured). Scrapes run in the background;
+// API requests only read what is stored.
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ProviderMetrics } from '@virtrigaud/plugin-virtrigaud-common';
+import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
 import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/api';
 import type { ClusterCache } from '../cache/cluster-cache';
+import { ProviderMetricsSource } from './metrics-source';
+import { RingBuffer } from './ring-buffer';
 import { resolveServiceAddress } from './service-address';
 import { sampleBetween, snapshotFromText, type CounterSnapshot } from './provider-metrics';
 
@@ -12,65 +15,40 @@ export interface ScraperOptions {
   intervalMs: number;
   historySize: number;
   timeoutMs: number;
+  /** Read the history from this Prometheus instead of scraping the providers. */
+  prometheusBaseUrl?: string;
 }
 
 interface ProviderState {
   previous?: CounterSnapshot;
+  history: RingBuffer<ProviderMetricsSample>;
   metrics: ProviderMetrics;
 }
 
-export class MetricsScraper {
-  private readonly states = new Map<string, ProviderState>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+export class MetricsScraper extends ProviderMetricsSource<ProviderState> {
   constructor(
-    private readonly clusters: () => ClusterCache[],
+    clusters: () => ClusterCache[],
     private readonly options: ScraperOptions,
     private readonly logger: LoggerService,
-    private readonly onScraped: (cluster: string, namespace: string, name: string) => void,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.scrapeAll(), this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
+    onScraped: (cluster: string, namespace: string, name: string) => void,
+  ) {
+    super(clusters, options.intervalMs, onScraped);
   }
 
   metricsOf(cluster: string, namespace: string, name: string): ProviderMetrics {
-    return this.states.get(`${cluster}/${namespace}/${name}`)?.metrics ?? { history: [] };
-  }
-
-  /** One round over every known provider; concurrent calls share the round in flight. */
-  scrapeAll(): Promise<void> {
-    this.running ??= this.scrapeRound().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async scrapeRound(): Promise<void> {
-    const seen = new Set<string>();
-    const work: Promise<void>[] = [];
-    for (const cache of this.clusters()) {
-      for (const provider of cache.providers.list()) {
-        const { namespace, name } = provider.metadata as { namespace: string; name: string };
-        const key = `${cache.name}/${namespace}/${name}`;
-        seen.add(key);
-        work.push(
-          this.scrapeOne(cache, namespace, name, key).then(() =>
-            this.onScraped(cache.name, namespace, name),
-          ),
-        );
+    return (
+      this.states.get(`${cluster}/${namespace}/${name}`)?.metrics ?? {
+        history: [],
+        source: 'scraper',
       }
-    }
-    for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
-    await Promise.all(work);
+    );
   }
 
-  private async scrapeOne(cache: ClusterCache, namespace: string, name: string, key: string) {
-    const state = this.states.get(key) ?? { metrics: { history: [] } };
+  protected async refresh(cache: ClusterCache, namespace: string, name: string, key: string) {
+    const state = this.states.get(key) ?? {
+      history: new RingBuffer<ProviderMetricsSample>(this.options.historySize),
+      metrics: { history: [], source: 'scraper' },
+    };
     this.states.set(key, state);
     const service = cache.services.get(namespace, generatedName(name));
     const address = service && resolveServiceAddress(service, METRICS_PORT_NAME);
@@ -89,10 +67,12 @@ export class MetricsScraper {
       const snapshot = snapshotFromText(await response.text(), Date.now());
       const sample = state.previous && sampleBetween(state.previous, snapshot);
       state.previous = snapshot;
-      const history = sample
-        ? [...state.metrics.history, sample].slice(-this.options.historySize)
-        : state.metrics.history;
-      state.metrics = { latest: sample ?? state.metrics.latest, history };
+      if (sample) state.history.push(sample);
+      state.metrics = {
+        latest: sample ?? state.metrics.latest,
+        history: sample ? state.history.toArray() : state.metrics.history,
+        source: 'scraper',
+      };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.logger.debug(`metrics scrape of provider ${key} failed: ${reason}`);

@@ -27,6 +27,18 @@ describe('Provider health card', () => {
     expect(screen.getByRole('figure', { name: 'Mean latency' })).toHaveTextContent('12.0 ms');
   });
 
+  it('charts request rate, error rate and latency over time, and VMs by state', async () => {
+    const { container } = await renderWithApp(<EntityProviderHealthCard />, fakeApi(), { entity });
+    await screen.findByTestId('provider-card-ready');
+    for (const name of ['Request rate', 'Error rate', 'Mean latency', 'VMs by state']) {
+      expect(screen.getByRole('figure', { name })).toHaveAttribute('data-points', '2');
+    }
+    // One line each for rate and errors, mean and p95 for latency; an area per VM state.
+    expect(container.querySelectorAll('.recharts-line')).toHaveLength(4);
+    expect(container.querySelectorAll('.recharts-area')).toHaveLength(2);
+    expect(screen.getByText('Last hour, from the portal’s own scrapes')).toBeInTheDocument();
+  });
+
   it('says so when metrics cannot be scraped and the hypervisor is disconnected', async () => {
     const api = fakeApi({
       providers: [
@@ -45,7 +57,7 @@ describe('Provider health card', () => {
     expect(screen.getByTestId('health-status')).toHaveTextContent(
       'Unhealthy: hypervisor unreachable',
     );
-    expect(screen.getAllByText('Collecting samples…')).toHaveLength(3);
+    expect(screen.getAllByText('Collecting samples…')).toHaveLength(4);
   });
 
   it('shows the error with a retry', async () => {

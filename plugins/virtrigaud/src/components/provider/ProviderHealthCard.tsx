@@ -1,5 +1,5 @@
 // The health of a hypervisor Provider, live: verdict, hypervisor connection, replicas ready,
-// capabilities, and request rate / error rate / latency from the provider's own metrics.
+// capabilities, and request rate, error rate, latency and VMs by state over the last hour.
 import { InfoCard, StatusError, StatusOK, StatusPending } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -14,7 +14,8 @@ import { Fact } from '../common/Fact';
 import { formatRelative } from '../common/time';
 import { ConditionsTimeline } from '../status/ConditionsTimeline';
 import { HealthStatus } from '../status/HealthStatus';
-import { MetricTrend, PROVIDER_METRICS } from './MetricTrend';
+import { MetricChart, PROVIDER_METRICS } from './MetricChart';
+import { VmStateChart } from './VmStateChart';
 
 export function ProviderHealthCard(props: { providerRef: ObjectRef }) {
   const { providerRef } = props;
@@ -81,10 +82,18 @@ function ProviderDetails(props: { provider: ProviderSummary }) {
       <Grid container spacing={2}>
         {PROVIDER_METRICS.map((metric) => (
           <Grid item xs={12} sm={4} key={metric.title}>
-            <MetricTrend metric={metric} history={metrics.history} />
+            <MetricChart metric={metric} history={metrics.history} />
           </Grid>
         ))}
+        <Grid item xs={12}>
+          <VmStateChart history={metrics.history} />
+        </Grid>
       </Grid>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {metrics.source === 'prometheus'
+          ? 'Last hour, from Prometheus'
+          : 'Last hour, from the portal’s own scrapes'}
+      </Typography>
       <Box mt={2}>
         <Typography variant="subtitle2">Conditions</Typography>
         <ConditionsTimeline conditions={provider.conditions} />

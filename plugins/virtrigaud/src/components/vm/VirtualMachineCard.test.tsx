@@ -22,6 +22,34 @@ describe('VM entity card', () => {
     expect(await screen.findByTestId('vm-card-ready')).toBeInTheDocument();
   });
 
+  it('shows the phase and power timeline, and extends it with live changes', async () => {
+    const api = fakeApi({
+      vms: [
+        vmDetail({
+          timeline: [
+            { at: '2026-11-24T09:00:00Z', phase: 'Provisioning', powerState: 'Off' },
+            { at: '2026-11-24T09:01:00Z', phase: 'Running', powerState: 'On' },
+          ],
+        }),
+      ],
+    });
+    await renderCard(api);
+    const figure = await screen.findByRole('figure', { name: 'Phase and power timeline' });
+    expect(figure).toHaveAttribute('data-entries', '2');
+    const values = (band: string) =>
+      [...screen.getByTestId(`vm-timeline-${band}`).querySelectorAll('[data-value]')].map((e) =>
+        e.getAttribute('data-value'),
+      );
+    expect(values('phase')).toEqual(['Provisioning', 'Running']);
+    expect(values('power')).toEqual(['Off', 'On']);
+    await waitFor(() => expect(api.openStreams()).toBe(1));
+    act(() =>
+      api.emit({ type: 'vm.upserted', vm: vmSummary({ phase: 'Stopped', powerState: 'Off' }) }),
+    );
+    expect(values('phase')).toEqual(['Provisioning', 'Running', 'Stopped']);
+    expect(values('power')).toEqual(['Off', 'On', 'Off']);
+  });
+
   it('shows the data: power badge, phase, health, IPs, class, image, provider, console, conditions, events', async () => {
     await renderCard();
     expect(await screen.findByTestId('power-state-badge')).toHaveTextContent('Powered on');

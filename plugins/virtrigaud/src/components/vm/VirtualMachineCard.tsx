@@ -22,6 +22,7 @@ import { PowerStateBadge } from '../status/PowerStateBadge';
 import { VmActions } from './VmActions';
 import type { VmAction } from './vmActions';
 import { VmEventsList } from './VmEventsList';
+import { VmTimeline } from './VmTimeline';
 
 export function VirtualMachineCard(props: { vmRef: ObjectRef }) {
   const api = useApi(virtrigaudApiRef);
@@ -92,6 +93,9 @@ function VmDetails(props: { vm: VmDetail; onAction: (action: VmAction) => Promis
         </Grid>
       </Box>
       <VmActions vm={vm} onAction={props.onAction} />
+      <Section title="Phase and power">
+        <VmTimeline timeline={vm.timeline} />
+      </Section>
       <Section title="Conditions">
         <ConditionsTimeline conditions={vm.conditions} />
       </Section>
