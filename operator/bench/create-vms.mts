@@ -18,13 +18,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import op from '../dist/index.js';
+import api from '@virtrigaud/api';
+import kube from '@virtrigaud/kube';
 import { scrape, total, type Sample } from './support/metrics.mts';
 import { cpuSeconds, descendants, residentMemory, startNode } from './support/process.mts';
 
-const { KubeClient, loadKubeConfig, Resources } = op;
-type KubeObject = import('../dist/index.js').KubeObject;
-type ResourceType = import('../dist/index.js').ResourceType;
+const { Resources } = api;
+const { KubeClient, KubeResources, loadKubeConfig } = kube;
+type KubeObject = import('@virtrigaud/kube').KubeObject;
 
 const VMS = Number(process.env.VMS ?? 1_000);
 const CACHED_VMS = Math.max(VMS, Number(process.env.CACHED_VMS ?? 10_000));
@@ -46,20 +47,6 @@ const devclusterCli = path.join(
   'dist',
   'cli.js',
 );
-const CRDS: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
-const NAMESPACES: ResourceType = {
-  group: '',
-  version: 'v1',
-  plural: 'namespaces',
-  kind: 'Namespace',
-  namespaced: false,
-};
 
 type VM = KubeObject & { status?: { phase?: string } };
 
@@ -116,10 +103,14 @@ try {
   });
   for (const file of readdirSync(path.join(here, '..', 'config', 'crd'))) {
     const text = readFileSync(path.join(here, '..', 'config', 'crd', file), 'utf8');
-    await client.create(CRDS, parse(text));
+    await client.create(KubeResources.CustomResourceDefinition, parse(text));
   }
   for (const name of [NAMESPACE, FLOOR_NAMESPACE]) {
-    await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await client.create(KubeResources.Namespace, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    });
   }
 
   // ---- the floor ----
@@ -230,7 +221,7 @@ async function runFloor(
   const events: Promise<unknown>[] = [];
   const event = (obj: VM, reason: string) =>
     client
-      .create(Resources.Event, {
+      .create(KubeResources.Event, {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name: `${obj.metadata.name}.${reason}.${round}`, namespace: FLOOR_NAMESPACE },

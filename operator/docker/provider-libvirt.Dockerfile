@@ -6,7 +6,7 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY . .
 RUN npm install --no-audit --no-fund --ignore-scripts \
- && npx tsc -b proto packages/api providers/sdk providers/libvirt \
+ && npx tsc -b proto packages/kube packages/api providers/sdk providers/libvirt \
  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM node:24-bookworm-slim
@@ -20,6 +20,8 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/proto/package.json ./proto/package.json
 COPY --from=build /src/proto/dist ./proto/dist
 COPY --from=build /src/proto/provider ./proto/provider
+COPY --from=build /src/packages/kube/package.json ./packages/kube/package.json
+COPY --from=build /src/packages/kube/dist ./packages/kube/dist
 COPY --from=build /src/packages/api/package.json ./packages/api/package.json
 COPY --from=build /src/packages/api/dist ./packages/api/dist
 COPY --from=build /src/providers/sdk/package.json ./providers/sdk/package.json

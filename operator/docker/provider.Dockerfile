@@ -11,11 +11,12 @@ ARG PROVIDER
 WORKDIR /src
 COPY . .
 RUN npm install --no-audit --no-fund --ignore-scripts \
- && npx tsc -b proto packages/api providers/sdk providers/${PROVIDER} \
+ && npx tsc -b proto packages/kube packages/api providers/sdk providers/${PROVIDER} \
  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts \
  && mkdir -p /out \
  && cp -r --parents package.json node_modules proto/package.json proto/dist proto/provider \
-      packages/api/package.json packages/api/dist providers/sdk/package.json providers/sdk/dist \
+      packages/kube/package.json packages/kube/dist packages/api/package.json packages/api/dist \
+      providers/sdk/package.json providers/sdk/dist \
       providers/${PROVIDER}/package.json providers/${PROVIDER}/bin providers/${PROVIDER}/dist /out/ \
  && ln -s node_modules/.bin/provider-${PROVIDER} /out/provider
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // virtrigaud-manager: parses flags, loads the kubeconfig, runs the Manager until SIGTERM/SIGINT.
-import { loadKubeConfig } from './kube/client';
+import { loadKubeConfig } from '@virtrigaud/kube';
 import { Manager } from './manager';
 import { parseCli, USAGE } from './cli/options';
 import { createLogger } from './observability/logger';

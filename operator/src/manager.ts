@@ -7,20 +7,23 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { KubeClient } from './kube/client';
-import { KubeEventRecorder, type EventRecorder } from './kube/events';
-import { Informer } from './kube/informer';
-import { LeaderElector } from './kube/leader-election';
-import { Resources, type ResourceType } from './kube/resources';
-import type { KubeObject } from './kube/types';
+import { MANAGED_SELECTOR } from '@virtrigaud/api';
 import {
   createResolver,
-  SERVICE_NAME_LABEL,
   type EndpointSliceLike,
+  type EventRecorder,
+  Informer,
+  KubeClient,
+  KubeEventRecorder,
+  type KubeObject,
+  KubeResources,
+  LeaderElector,
+  type ResourceType,
+  SERVICE_NAME_LABEL,
   type ServiceAddressResolver,
   type ServiceAddressSource,
   type ServiceLike,
-} from './grpc/address-resolver';
+} from '@virtrigaud/kube';
 import { ClientIdentityFiles } from './grpc/client-identity';
 import { ProviderGateway } from './grpc/provider-gateway';
 import { ManagerMetrics } from './observability/metrics';
@@ -32,7 +35,6 @@ import {
   parseListenAddress,
 } from './observability/http-servers';
 import { Controller, type Reconciler } from './runtime/controller';
-import { MANAGED_SELECTOR } from './controllers/provider/constants';
 import { ProviderEndpoints } from './controllers/provider/endpoint';
 import type { ProviderSecurityOptions } from './controllers/provider/security-options';
 import { setup as setupProvider } from './controllers/provider/setup';
@@ -161,11 +163,11 @@ export class Manager {
         })
       : undefined;
     this.recorder = new KubeEventRecorder(this.client, log);
-    this.managedServices = this.informer<ServiceLike>(Resources.Service, MANAGED_SELECTOR);
+    this.managedServices = this.informer<ServiceLike>(KubeResources.Service, MANAGED_SELECTOR);
     // Only needed to balance over provider replicas; every slice carries its Service's name.
     const slices =
       options.serviceAddressSource === 'endpoint-slices'
-        ? this.informer<EndpointSliceLike>(Resources.EndpointSlice, SERVICE_NAME_LABEL)
+        ? this.informer<EndpointSliceLike>(KubeResources.EndpointSlice, SERVICE_NAME_LABEL)
         : undefined;
     slices?.addIndex('service', (slice) => [
       `${slice.metadata.namespace}/${slice.metadata.labels?.[SERVICE_NAME_LABEL]}`,

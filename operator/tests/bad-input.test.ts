@@ -1,10 +1,10 @@
 // Bad input ends in a condition and an event that say exactly what to fix: a VM naming a missing
 // Provider/VMClass/VMImage, a Provider whose credential Secret is missing, an invalid image.
 // Also checks that the generated objects reach the API server with the seed's fields.
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { Condition } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
@@ -42,7 +42,7 @@ async function warningEvent(name: string, reason: string) {
         message?: string;
         involvedObject?: { name?: string };
       }
-    >(Resources.Event, ns);
+    >(KubeResources.Event, ns);
     return events.items.find(
       (e) => e.involvedObject?.name === name && e.reason === reason && e.type === 'Warning',
     );
@@ -69,17 +69,17 @@ it('a Provider whose credential Secret is missing says which Secret to create', 
   expect(event.message).toBe(ready.message);
   // Nothing is deployed that could only crash-loop without its credentials.
   expect(
-    await cluster.client.get(Resources.Deployment, ns, 'virtrigaud-provider-no-secret'),
+    await cluster.client.get(KubeResources.Deployment, ns, 'virtrigaud-provider-no-secret'),
   ).toBeUndefined();
 
-  await cluster.client.create(Resources.Secret, {
+  await cluster.client.create(KubeResources.Secret, {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: 'lab-credentials', namespace: ns },
     stringData: { username: 'admin', password: 'pw' },
   } as KubeObject);
   await eventually('the Deployment once the Secret exists', () =>
-    cluster.client.get(Resources.Deployment, ns, 'virtrigaud-provider-no-secret'),
+    cluster.client.get(KubeResources.Deployment, ns, 'virtrigaud-provider-no-secret'),
   );
 });
 
@@ -98,7 +98,7 @@ it('a Provider asking for an image outside the policy is refused with PolicyViol
   expect(ready.message).toMatch(/^spec\.runtime\.image: "docker\.io\/evil\/miner:latest"/);
   await warningEvent('foreign-image', 'PolicyViolation');
   expect(
-    await cluster.client.get(Resources.Deployment, ns, 'virtrigaud-provider-foreign-image'),
+    await cluster.client.get(KubeResources.Deployment, ns, 'virtrigaud-provider-foreign-image'),
   ).toBeUndefined();
 });
 
@@ -107,14 +107,14 @@ it('generates the Deployment, Service and ConfigMap with owner references on the
   const deployment = await eventually('the generated Deployment', () =>
     cluster.client.get<
       KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } }
-    >(Resources.Deployment, ns, 'virtrigaud-provider-generated'),
+    >(KubeResources.Deployment, ns, 'virtrigaud-provider-generated'),
   );
   expect(deployment.spec.template.spec.containers[0].args).toContain('--grpc-addr=:9191');
   const owner = await cluster.client.get(Resources.Provider, ns, 'generated');
   for (const [type, name] of [
-    [Resources.Service, 'virtrigaud-provider-generated'],
-    [Resources.ConfigMap, 'virtrigaud-provider-generated-config'],
-    [Resources.NetworkPolicy, 'virtrigaud-provider-generated'],
+    [KubeResources.Service, 'virtrigaud-provider-generated'],
+    [KubeResources.ConfigMap, 'virtrigaud-provider-generated-config'],
+    [KubeResources.NetworkPolicy, 'virtrigaud-provider-generated'],
   ] as const) {
     const obj = await eventually(name, () => cluster.client.get(type, ns, name));
     expect(obj.metadata.ownerReferences?.[0]).toMatchObject({

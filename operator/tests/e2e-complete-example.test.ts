@@ -3,14 +3,14 @@
 // tables field by field → the provider process runs with exactly that configuration → a
 // VirtualMachine reaches Running with IPs → power off/on → a class change is reconfigured at the
 // provider → delete removes it from the provider and the object goes away.
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
 import type { VMInfo } from '@virtrigaud/proto';
 import { eventually } from '@virtrigaud/testing';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
@@ -80,7 +80,7 @@ describe('the generated objects match the seed tables', () => {
 
   beforeAll(async () => {
     deployment = await eventually('the generated Deployment', () =>
-      cluster.client.get<DeploymentObject>(Resources.Deployment, NAMESPACE, GENERATED),
+      cluster.client.get<DeploymentObject>(KubeResources.Deployment, NAMESPACE, GENERATED),
     );
     container = deployment.spec.template.spec.containers[0];
   });
@@ -182,7 +182,7 @@ describe('the generated objects match the seed tables', () => {
 
   it('generates the ClusterIP Service with the gRPC (spec.runtime.service.port) and metrics ports', async () => {
     const service = await eventually('the generated Service', () =>
-      cluster.client.get<ServiceObject>(Resources.Service, NAMESPACE, GENERATED),
+      cluster.client.get<ServiceObject>(KubeResources.Service, NAMESPACE, GENERATED),
     );
     expect(service.metadata.labels).toMatchObject(SELECTOR);
     expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: SELECTOR });
@@ -303,7 +303,7 @@ describe('a VirtualMachine through its life', () => {
     const listed = await atProvider('4 CPUs at the provider', (v) => v.cpu === 4);
     expect(listed).toMatchObject({ cpu: 4, memoryMib: 8192, powerState: 'On' });
     const events = await cluster.client.list<KubeObject & { reason?: string; message?: string }>(
-      Resources.Event,
+      KubeResources.Event,
       NAMESPACE,
       { fieldSelector: `involvedObject.name=${name}` },
     );

@@ -3,12 +3,11 @@
 // 50 VMs, none twice, all running, each the one its VirtualMachine's status names.
 // Kill points come from a seeded PRNG (the seed is printed; FAULT_SEED=<seed> replays it) and are
 // counted in VirtualMachine writes seen on a watch, not in wall-clock time.
+import { Informer, type KubeObject } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { VirtualMachineStatus } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
-import { Informer } from '../src/kube/informer';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { between, faultSeed, mulberry32 } from './support/prng';

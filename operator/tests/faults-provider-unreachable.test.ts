@@ -4,15 +4,15 @@
 // when the network returns — including a spec change made during the outage.
 // The outage lasts FAULT_OUTAGE_MS (default 5 s to keep CI fast; the 30 s is
 // FAULT_OUTAGE_MS=30000).
-import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
 import {
   DevclusterAnnotationResolver,
+  type KubeObject,
   type ServiceAddressResolver,
   type ServiceLike,
-} from '../src/grpc/address-resolver';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
+import type { Condition, VirtualMachineStatus } from '@virtrigaud/api';
 import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';

@@ -3,13 +3,12 @@
 // (no lease release, like a crashed pod) in the middle of 50 VM creates; the standby takes over
 // once the Lease expires (the handover time is printed) and finishes: exactly 50 VMs on the
 // hypervisor, all Running.
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually } from '@virtrigaud/testing';
 import { DEFAULT_MANAGER_OPTIONS } from '../src/manager';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { ManagerProcess } from './support/manager-process';
 import { NAMESPACE, applyReplicatedMock } from './support/provider-replicas';
@@ -55,7 +54,7 @@ type Lease = KubeObject & {
 };
 
 async function lease(): Promise<Lease> {
-  return (await cluster.client.get<Lease>(Resources.Lease, NAMESPACE, 'virtrigaud-manager'))!;
+  return (await cluster.client.get<Lease>(KubeResources.Lease, NAMESPACE, 'virtrigaud-manager'))!;
 }
 
 const isLeader = async (manager: ManagerProcess) =>

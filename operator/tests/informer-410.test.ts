@@ -1,13 +1,10 @@
 // The informer against the devcluster's real watch protocol: a watch that was cut long enough
 // for its resourceVersion to be compacted away gets 410 Gone; the informer relists and reports
 // every change made meanwhile (including a delete) — nothing missed.
+import { Informer, KubeClient, type KubeObject, KubeResources } from '@virtrigaud/kube';
 import { KubeConfig } from '@kubernetes/client-node';
 import { eventually } from '@virtrigaud/testing';
 import pino from 'pino';
-import { KubeClient } from '../src/kube/client';
-import { Informer } from '../src/kube/informer';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -27,7 +24,7 @@ beforeAll(async () => {
     contexts: [{ name: 'c', cluster: 'proxied', user: 'u' }],
     currentContext: 'c',
   });
-  informer = new Informer(new KubeClient(config), Resources.ConfigMap, {
+  informer = new Informer(new KubeClient(config), KubeResources.ConfigMap, {
     namespace: 'default',
     log: pino({ level: 'silent' }),
     onRelist: (reason) => relists.push(reason),
@@ -53,18 +50,19 @@ function configMap(name: string, value: string): KubeObject {
 
 it('relists after 410 Gone and delivers the changes made while the watch was down', async () => {
   const { client } = cluster;
-  await client.create(Resources.ConfigMap, configMap('keep', '1'));
-  await client.create(Resources.ConfigMap, configMap('doomed', '1'));
+  await client.create(KubeResources.ConfigMap, configMap('keep', '1'));
+  await client.create(KubeResources.ConfigMap, configMap('doomed', '1'));
   const events: string[] = [];
   informer.on((type, obj) => events.push(`${type}:${obj.metadata.name}`));
   await informer.start();
   expect(informer.get('default', 'doomed')).toBeDefined();
 
   proxy.cut();
-  await client.delete(Resources.ConfigMap, 'default', 'doomed');
-  await client.patch(Resources.ConfigMap, 'default', 'keep', { data: { value: '2' } });
+  await client.delete(KubeResources.ConfigMap, 'default', 'doomed');
+  await client.patch(KubeResources.ConfigMap, 'default', 'keep', { data: { value: '2' } });
   // More changes than the server keeps history for: the informer's version is compacted away.
-  for (let i = 0; i < 10; i++) await client.create(Resources.ConfigMap, configMap(`new-${i}`, 'x'));
+  for (let i = 0; i < 10; i++)
+    await client.create(KubeResources.ConfigMap, configMap(`new-${i}`, 'x'));
   proxy.restore();
 
   await eventually('the informer to catch up', () => informer.get('default', 'new-9'));
@@ -80,6 +78,6 @@ it('relists after 410 Gone and delivers the changes made while the watch was dow
   ).toEqual(['keep', ...Array.from({ length: 10 }, (_, i) => `new-${i}`)].sort());
 
   // And it keeps watching afterwards.
-  await client.create(Resources.ConfigMap, configMap('after', 'y'));
+  await client.create(KubeResources.ConfigMap, configMap('after', 'y'));
   await eventually('a change after the relist', () => informer.get('default', 'after'));
 });

@@ -14,9 +14,13 @@ import {
   ensurePrometheus,
   panels,
 } from '@virtrigaud/monitoring';
-import { DevclusterAnnotationResolver, type ServiceLike } from '../src/grpc/address-resolver';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
+import { Resources } from '@virtrigaud/api';
+import {
+  DevclusterAnnotationResolver,
+  type KubeObject,
+  KubeResources,
+  type ServiceLike,
+} from '@virtrigaud/kube';
 import type { Manager } from '../src/manager';
 import { eventually } from '@virtrigaud/testing';
 import { startTestCluster, type TestCluster } from './support/cluster';
@@ -65,7 +69,11 @@ beforeAll(async () => {
   });
   await providerReady(cluster.client, PROVIDER);
   const metricsAddress = await eventually('the provider metrics address', async () => {
-    const service = await cluster!.client.get<ServiceLike>(Resources.Service, NAMESPACE, GENERATED);
+    const service = await cluster!.client.get<ServiceLike>(
+      KubeResources.Service,
+      NAMESPACE,
+      GENERATED,
+    );
     return service && new DevclusterAnnotationResolver().resolve(service, 'metrics');
   });
   prometheus = await PrometheusServer.start(

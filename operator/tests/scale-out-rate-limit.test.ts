@@ -3,13 +3,12 @@
 // bucket holds 10 qps / burst 10, so the hypervisor sees at most 30 calls/s after the burst however
 // the calls are spread. 90 Validate calls (each takes a token) therefore need at least
 // (90 - 30) / 30 = 2 s; per-replica limits (qps 30 burst 30 each) would let all through at once.
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { ProviderGateway } from '../src/grpc/provider-gateway';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { ManagerMetrics } from '../src/observability/metrics';
 import { startTestCluster, type TestCluster } from './support/cluster';
@@ -60,7 +59,7 @@ it('gives each replica its share of the Provider rate limit', async () => {
     spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
   };
   const deployment = await cluster.client.get<Deployment>(
-    Resources.Deployment,
+    KubeResources.Deployment,
     NAMESPACE,
     `virtrigaud-provider-${PROVIDER}`,
   );

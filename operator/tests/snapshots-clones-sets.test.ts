@@ -2,10 +2,10 @@
 // provider-mock process (run by the dev kubelet from the Provider's Deployment) holds: a snapshot
 // taken, reverted and deleted on the hypervisor; a clone that becomes an ordinary Running VM
 // without a second Create; a set that scales up and down with one hypervisor VM per member.
+import type { KubeObject } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { VirtualMachine, VMClone, VMSet, VMSnapshot } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';

@@ -2,9 +2,8 @@
 // and on a real kube-apiserver (VIRTRIGAUD_TEST_SERVER=real). A real server often delivers the
 // watch event of the manager's own write before the write's response; a manager that then waits
 // for exactly that resourceVersion holds the next reconcile until its expectation expires (5 s).
-import type { VirtualMachineStatus } from '@virtrigaud/api';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
+import { Resources, type VirtualMachineStatus } from '@virtrigaud/api';
+import type { KubeObject } from '@virtrigaud/kube';
 import type { Manager } from '../src/manager';
 import { eventually } from '@virtrigaud/testing';
 import { startTestCluster, type TestCluster } from './support/cluster';

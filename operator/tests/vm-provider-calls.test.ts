@@ -5,13 +5,13 @@
 //   distinct value, none for a repeated value or a later resync, none again when the manager
 //   restarts while the reboot task is still running, and none for a VM that is off.
 // - A VM that has settled is not Described again because of its own status write.
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REBOOT_REQUESTED_ANNOTATION, type VirtualMachine } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
-import { Resources } from '../src/kube/resources';
-import type { KubeObject } from '../src/kube/types';
 import type { Manager } from '../src/manager';
 import { startTestCluster, type TestCluster } from './support/cluster';
 import { startManager } from './support/manager';
@@ -134,7 +134,7 @@ const describeCalls = (id: string) =>
 async function eventReasons(name: string): Promise<string[]> {
   const events = await cluster.client.list<
     KubeObject & { reason?: string; count?: number; involvedObject?: { name?: string } }
-  >(Resources.Event, NS);
+  >(KubeResources.Event, NS);
   return events.items
     .filter((e) => e.involvedObject?.name === name)
     .flatMap((e) => Array<string>(e.count ?? 1).fill(e.reason ?? ''));

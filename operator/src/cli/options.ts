@@ -1,7 +1,7 @@
 // Command-line flags of virtrigaud-manager (controller-runtime's names where they exist).
+import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '@virtrigaud/kube';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@virtrigaud/api';
-import { SERVICE_ADDRESS_SOURCES, type ServiceAddressSource } from '../grpc/address-resolver';
 import { DEFAULT_MANAGER_OPTIONS, type ManagerOptions } from '../manager';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger';
 

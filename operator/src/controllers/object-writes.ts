@@ -1,9 +1,7 @@
 // Writes shared by the controllers: finalizers and status, each conditional on the
 // resourceVersion the decision was made on (a stale decision becomes a 409 and a retry, never a
 // lost update), and each skipped when nothing changes.
-import type { KubeClient } from '../kube/client';
-import type { ResourceType } from '../kube/resources';
-import type { KubeObject } from '../kube/types';
+import type { KubeClient, KubeObject, ResourceType } from '@virtrigaud/kube';
 
 export const FINALIZER = 'infra.virtrigaud.io/finalizer';
 

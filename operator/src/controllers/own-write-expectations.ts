@@ -1,8 +1,6 @@
 // Expectations of a controller's own writes to the objects of one informer, satisfied as the
 // informer delivers them: until then the cached copy is stale and acting on it would repeat a call.
-import type { Informer } from '../kube/informer';
-import type { KubeObject } from '../kube/types';
-import { WriteExpectations } from '../runtime/expectations';
+import { type Informer, type KubeObject, WriteExpectations } from '@virtrigaud/kube';
 
 export function ownWriteExpectations<T extends KubeObject>(
   informer: Informer<T>,

@@ -1,9 +1,6 @@
 // Status with a Ready condition, plus a Warning event when the condition newly says what is wrong.
+import type { EventRecorder, KubeClient, KubeObject, ResourceType } from '@virtrigaud/kube';
 import type { Condition } from '@virtrigaud/api';
-import type { KubeClient } from '../kube/client';
-import type { EventRecorder } from '../kube/events';
-import type { ResourceType } from '../kube/resources';
-import type { KubeObject } from '../kube/types';
 import { setCondition, type ConditionInput } from '../runtime/conditions';
 import { writeStatus } from './object-writes';
 

@@ -1,12 +1,10 @@
 // For controllers that act on an existing VM (snapshots, clones): the VM, its Provider and a
 // bound provider call, or the reason they cannot act yet.
-import type { Provider } from '@virtrigaud/api';
+import type { Informer, KubeObject } from '@virtrigaud/kube';
+import { type Provider, Resources } from '@virtrigaud/api';
 import { CircuitOpenError } from '../grpc/circuit-breaker';
 import { isProviderCallError } from '../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../grpc/provider-gateway';
-import type { Informer } from '../kube/informer';
-import { Resources } from '../kube/resources';
-import type { KubeObject } from '../kube/types';
 import { isConditionTrue } from '../runtime/conditions';
 import { TerminalError, type ReconcileResult } from '../runtime/controller';
 import type { ProviderEndpoints } from './provider/endpoint';

@@ -1,7 +1,6 @@
 // Watch mapping for controllers whose objects name a VirtualMachine (VMSnapshot, VMClone): a
 // change of the VM enqueues every object of the informer in its namespace that names it.
-import type { Informer } from '../kube/informer';
-import { keyOf, type KubeObject } from '../kube/types';
+import { type Informer, keyOf, type KubeObject } from '@virtrigaud/kube';
 import type { VM } from './virtualmachine/reconciler';
 
 export function referrersOfVM<T extends KubeObject>(

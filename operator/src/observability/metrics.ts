@@ -1,6 +1,6 @@
 // The manager's Prometheus metrics. One registry per manager (tests run several in one process).
+import type { QueueObserver } from '@virtrigaud/kube';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { QueueObserver } from '../runtime/workqueue';
 
 export class ManagerMetrics {
   readonly registry = new Registry();

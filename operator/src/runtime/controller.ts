@@ -2,13 +2,18 @@
 // work queue, and N workers run the reconciler for one key at a time each. Reconcilers are
 // level-triggered (they read the current state from the caches, never the event), so merging
 // several events for one key into one reconcile is always correct.
+import {
+  defaultControllerRateLimiter,
+  keyOf,
+  parseKey,
+  WorkQueue,
+  type Informer,
+  type KubeObject,
+  type ObjectKey,
+} from '@virtrigaud/kube';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Informer } from '../kube/informer';
-import { keyOf, parseKey, type KubeObject, type ObjectKey } from '../kube/types';
 import type { ManagerMetrics } from '../observability/metrics';
-import { defaultControllerRateLimiter } from './rate-limiter';
-import { WorkQueue } from './workqueue';
 
 export interface ReconcileContext {
   log: Logger;

@@ -6,19 +6,10 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Kubelet, startDevCluster, type DevClusterOptions } from '@virtrigaud/devcluster';
 import { startRealControlPlane, testServerKind, type TestServerKind } from '@virtrigaud/envtest';
+import { KubeClient, KubeResources, type KubeObject } from '@virtrigaud/kube';
 import { parse } from 'yaml';
-import { KubeClient } from '../../src/kube/client';
-import type { ResourceType } from '../../src/kube/resources';
-import type { KubeObject } from '../../src/kube/types';
 
 const CRD_DIR = path.join(__dirname, '..', '..', 'config', 'crd');
-const CRDS: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
 
 export interface TestCluster {
   kind: TestServerKind;
@@ -38,7 +29,7 @@ export async function startTestCluster(options: DevClusterOptions = {}): Promise
     const client = new KubeClient(config);
     for (const file of fs.readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml'))) {
       const crd = parse(fs.readFileSync(path.join(CRD_DIR, file), 'utf8')) as KubeObject;
-      await client.create(CRDS, crd);
+      await client.create(KubeResources.CustomResourceDefinition, crd);
     }
     const { kubeconfigPath, url, stop } = cluster;
     return { kind, kubeconfigPath, url, config, client, stop };

@@ -1,6 +1,6 @@
 // Runs the real Manager in-process against a test cluster, with fast timings.
+import type { ServiceAddressResolver } from '@virtrigaud/kube';
 import pino from 'pino';
-import type { ServiceAddressResolver } from '../../src/grpc/address-resolver';
 import { DEFAULT_MANAGER_OPTIONS, Manager, type ManagerOptions } from '../../src/manager';
 import type { TestCluster } from './cluster';
 

@@ -1,6 +1,14 @@
 // What the provider process the dev kubelet runs really holds — ListVMs over gRPC at the address
 // the devcluster publishes for the generated Service — and which local process serves it, so a
 // test can SIGKILL it. The tests judge the manager by this, not by the manager's own status.
+import {
+  DevclusterAnnotationResolver,
+  type KubeClient,
+  type KubeObject,
+  KubeResources,
+  type ResourceType,
+  type ServiceLike,
+} from '@virtrigaud/kube';
 import fs from 'node:fs';
 import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
@@ -11,10 +19,6 @@ import {
   type VMInfo,
 } from '@virtrigaud/proto';
 import { eventually } from '@virtrigaud/testing';
-import { DevclusterAnnotationResolver, type ServiceLike } from '../../src/grpc/address-resolver';
-import type { KubeClient } from '../../src/kube/client';
-import { Resources, type ResourceType } from '../../src/kube/resources';
-import type { KubeObject } from '../../src/kube/types';
 import { type TestCluster } from './cluster';
 import { NAMESPACE } from './seed-example';
 
@@ -34,7 +38,7 @@ type Pod = KubeObject & {
 export function providerAddress(client: KubeClient, providerName: string): Promise<string> {
   return eventually(`the address of Service virtrigaud-provider-${providerName}`, async () => {
     const service = await client.get<ServiceLike>(
-      Resources.Service,
+      KubeResources.Service,
       NAMESPACE,
       `virtrigaud-provider-${providerName}`,
     );

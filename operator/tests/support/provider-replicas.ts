@@ -1,15 +1,18 @@
 // A mock Provider with several replicas run by the dev kubelet, sharing one mock hypervisor
 // (MOCK_STATE_DIR), and what the scale-out tests need to see of it: the replicas' addresses from
 // the Service's EndpointSlices, their processes (to SIGKILL one), and the hypervisor's VMs.
+import {
+  type EndpointSliceLike,
+  type KubeClient,
+  type KubeObject,
+  KubeResources,
+  SERVICE_NAME_LABEL,
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DirStore, type MockVM } from '@virtrigaud/provider-mock';
 import { eventually } from '@virtrigaud/testing';
-import { SERVICE_NAME_LABEL, type EndpointSliceLike } from '../../src/grpc/address-resolver';
-import type { KubeClient } from '../../src/kube/client';
-import { Resources } from '../../src/kube/resources';
-import type { KubeObject } from '../../src/kube/types';
-
 import { ubuntuImage, vmClass } from './seed-example';
 
 export const NAMESPACE = 'default';
@@ -64,7 +67,7 @@ export interface ReplicatedProvider {
 export async function applyReplicatedProvider(client: KubeClient, provider: ReplicatedProvider) {
   const secret = `${provider.name}-credentials`;
   if (provider.credentials) {
-    await client.create(Resources.Secret, {
+    await client.create(KubeResources.Secret, {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: secret, namespace: NAMESPACE },
@@ -101,7 +104,7 @@ export function readyReplicas(
   return eventually(
     `${count} ready replicas of Provider ${provider}`,
     async () => {
-      const slices = await client.list<EndpointSliceLike>(Resources.EndpointSlice, NAMESPACE, {
+      const slices = await client.list<EndpointSliceLike>(KubeResources.EndpointSlice, NAMESPACE, {
         labelSelector: `${SERVICE_NAME_LABEL}=virtrigaud-provider-${provider}`,
       });
       const addresses = slices.items.flatMap((slice) => {

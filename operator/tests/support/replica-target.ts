@@ -1,11 +1,11 @@
 // A conformance target over the ready replicas of a Provider: a round-robin gRPC target over their
 // gRPC addresses and their metrics as one scrape. Stopping it also checks that every replica
 // served calls (the round robin really spread the suite).
+import type { KubeClient } from '@virtrigaud/kube';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConformanceTarget } from '@virtrigaud/provider-conformance';
-import type { KubeClient } from '../../src/kube/client';
 import { startTestCluster } from './cluster';
 import { startManager } from './manager';
 import {

@@ -1,12 +1,11 @@
 // The seed's "Complete Example" (provider-architecture.md: the vsphere-credentials Secret of
 // "Basic Provider Setup" and the vsphere-datacenter Provider) with `type: mock` and the mock's
 // image, plus the VMClass/VMImage/VirtualMachine objects the end-to-end and fault tests create.
+import { type KubeClient, type KubeObject, KubeResources } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { Provider } from '@virtrigaud/api';
 import { eventually } from '@virtrigaud/testing';
 import { parseAllDocuments } from 'yaml';
-import type { KubeClient } from '../../src/kube/client';
-import { Resources } from '../../src/kube/resources';
-import type { KubeObject } from '../../src/kube/types';
 
 export const NAMESPACE = 'default';
 
@@ -69,7 +68,7 @@ export async function applyCompleteExample(
   additions: ExampleAdditions = {},
 ): Promise<ProviderObject> {
   const { secret, provider } = completeExample(additions);
-  await client.create(Resources.Secret, secret);
+  await client.create(KubeResources.Secret, secret);
   const created = await client.create<ProviderObject>(Resources.Provider, provider);
   await client.create(Resources.VMClass, vmClass('small', 2, '2Gi'));
   await client.create(Resources.VMClass, vmClass('large', 4, '8Gi'));

@@ -1,12 +1,11 @@
 // A batch of VirtualMachines created at once, as the fault tests create them, and the moments those
 // tests wait for: the provider has answered the first creates (where the fault goes in), then
 // every VM is Running; and what the shared mock hypervisor must hold at the end.
+import type { KubeClient, KubeObject } from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { VirtualMachineStatus } from '@virtrigaud/api';
 import type { MockVM } from '@virtrigaud/provider-mock';
 import { eventually } from '@virtrigaud/testing';
-import type { KubeClient } from '../../src/kube/client';
-import { Resources } from '../../src/kube/resources';
-import type { KubeObject } from '../../src/kube/types';
 import { hypervisorVMs } from './provider-replicas';
 import { NAMESPACE, virtualMachine } from './seed-example';
 

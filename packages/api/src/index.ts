@@ -2,6 +2,8 @@ export * from './types';
 export { API_VERSION, GROUP, VERSION, KINDS, kindDefinition } from './kinds';
 export type { KindDefinition, PrinterColumn } from './kinds';
 export { customResourceDefinition } from './crd';
+export { Resources } from './resources';
+export * from './provider-naming';
 export { VM_LIMITS } from './schema/limits';
 export { parseDuration } from './duration';
 export { PROVIDER_TYPES, ProviderSpec as ProviderSpecSchema } from './schema/provider';

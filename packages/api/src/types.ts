@@ -1,5 +1,6 @@
 // TypeScript types of every kind, derived from the same schemas as the CRDs.
 import type { Static } from '@sinclair/typebox';
+import type { ObjectMeta } from '@virtrigaud/kube';
 import type {
   ProviderSpec as ProviderSpecSchema,
   ProviderStatus as ProviderStatusSchema,
@@ -35,27 +36,8 @@ import type {
 } from './schema/vm-placement-policy';
 import type { Condition as ConditionSchema } from './schema/common';
 
-/** The subset of Kubernetes ObjectMeta our code reads and writes. */
-export interface ObjectMeta {
-  name?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string | Date;
-  deletionTimestamp?: string | Date;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: {
-    apiVersion: string;
-    kind: string;
-    name: string;
-    uid: string;
-    controller?: boolean;
-    blockOwnerDeletion?: boolean;
-  }[];
-}
+// Kubernetes' own object metadata is defined with the Kubernetes client (@virtrigaud/kube).
+export type { ObjectMeta };
 
 /** A custom resource of this API group. */
 export interface Resource<Kind extends string, Spec, Status> {

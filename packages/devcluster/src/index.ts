@@ -1,3 +1,2 @@
 export { startDevCluster, type DevCluster, type DevClusterOptions } from './cluster';
 export { Kubelet, type KubeletOptions } from './kubelet/kubelet';
-export { ADDRESSES_ANNOTATION } from './kubelet/service-proxy';

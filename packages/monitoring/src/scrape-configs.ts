@@ -1,12 +1,7 @@
 // Scrape jobs for a Prometheus without the Prometheus Operator: Kubernetes pod discovery, kept to
 // the manager's and the providers' `metrics` ports, with the same job names and target labels the
 // chart's ServiceMonitor and PodMonitor produce.
-import {
-  LABEL_INSTANCE,
-  LABEL_NAME,
-  METRICS_PORT_NAME,
-  PROVIDER_APP_NAME,
-} from '@virtrigaud/operator';
+import { LABEL_INSTANCE, LABEL_NAME, METRICS_PORT_NAME, PROVIDER_APP_NAME } from '@virtrigaud/api';
 import { JOB_MANAGER, JOB_PROVIDERS, LABEL_NAMESPACE, LABEL_POD, LABEL_PROVIDER } from './targets';
 
 /** Prometheus' service-discovery meta label of a pod label. */

@@ -7,7 +7,7 @@ import {
   type EntityProvider,
   type EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { Resources } from '@virtrigaud/operator';
+import { Resources } from '@virtrigaud/api';
 import {
   createCatalogue,
   startTestCluster,

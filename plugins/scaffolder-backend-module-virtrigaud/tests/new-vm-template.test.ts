@@ -18,8 +18,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { Provider, VirtualMachine } from '@virtrigaud/api';
-import { Resources } from '@virtrigaud/operator';
+import { Resources, type Provider, type VirtualMachine } from '@virtrigaud/api';
 import {
   createCatalogue,
   startTestCluster,

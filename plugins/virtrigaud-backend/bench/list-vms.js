@@ -17,8 +17,8 @@ const {
 } = require('@backstage/backend-test-utils');
 const { createBackendModule } = require('@backstage/backend-plugin-api');
 const { KubeConfig } = require('@kubernetes/client-node');
-const { KubeClient, Resources } = require('@virtrigaud/operator');
-const { parse } = require('yaml');
+const { customResourceDefinition, KINDS, Resources } = require('@virtrigaud/api');
+const { KubeClient, KubeResources } = require('@virtrigaud/kube');
 const plugin = require('../dist/index.js');
 
 const VMS = Number(process.env.BENCH_VMS ?? 10_000);
@@ -60,25 +60,10 @@ function countingProxy(target) {
 }
 
 async function seed(client) {
-  const crdDir = path.join(
-    path.dirname(require.resolve('@virtrigaud/operator/package.json')),
-    'config',
-    'crd',
-  );
-  const crds = {
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    plural: 'customresourcedefinitions',
-    kind: 'CustomResourceDefinition',
-    namespaced: false,
-  };
-  for (const file of fs.readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))) {
-    await client.create(crds, parse(fs.readFileSync(path.join(crdDir, file), 'utf8')));
+  for (const kind of KINDS) {
+    await client.create(KubeResources.CustomResourceDefinition, customResourceDefinition(kind));
   }
-  await client.create(
-    { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
-    { metadata: { name: NAMESPACE } },
-  );
+  await client.create(KubeResources.Namespace, { metadata: { name: NAMESPACE } });
   let next = 0;
   const phases = ['Running', 'Stopped', 'Provisioning', 'Failed'];
   const worker = async () => {

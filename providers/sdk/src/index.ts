@@ -40,7 +40,6 @@ export {
   type RunningProvider,
 } from './runtime/provider-server';
 export { TaskRegistry, type TaskRegistryOptions } from './runtime/task-registry';
-export { TokenBucket } from './runtime/token-bucket';
 export { parseJsonField, checkValue } from './validation/json-fields';
 export * as wireSchemas from './validation/schemas';
 export * as testing from './testing';

@@ -2,15 +2,18 @@
 // ServiceAddressResolver, plus the TLS material when the Provider serves gRPC over TLS: the CA
 // from the Provider's TLS Secret (to verify the provider) and the manager's own client identity
 // (never the provider's certificate, which would make the manager indistinguishable from it).
+import {
+  type Informer,
+  type KubeClient,
+  type KubeObject,
+  KubeResources,
+  type ServiceAddressResolver,
+  type ServiceLike,
+} from '@virtrigaud/kube';
+import { GRPC_PORT_NAME, generatedName } from '@virtrigaud/api';
 import type { Provider } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import type { Informer } from '../../kube/informer';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
-import type { ServiceAddressResolver, ServiceLike } from '../../grpc/address-resolver';
 import type { ClientIdentityMaterial } from '../../grpc/client-identity';
 import type { ProviderEndpoint, TlsMaterial } from '../../grpc/provider-gateway';
-import { GRPC_PORT_NAME, generatedName } from './constants';
 import { tlsEnabled, tlsSecretName } from './render';
 
 export type EndpointResult =
@@ -97,7 +100,7 @@ export class ProviderEndpoints {
     const cacheKey = `${namespace}/${secretName}`;
     const cached = this.caCache.get(cacheKey);
     if (cached && Date.now() - cached.at < TLS_CACHE_MS) return cached.ca;
-    const secret = await this.client.get<SecretObject>(Resources.Secret, namespace, secretName);
+    const secret = await this.client.get<SecretObject>(KubeResources.Secret, namespace, secretName);
     const encoded = secret?.data?.['ca.crt'];
     const ca = encoded ? Buffer.from(encoded, 'base64') : undefined;
     this.caCache.set(cacheKey, { at: Date.now(), ca });

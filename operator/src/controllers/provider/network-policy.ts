@@ -1,7 +1,7 @@
 // The NetworkPolicy generated beside each Provider's Deployment: provider pods accept gRPC only
 // from the manager's pods and metrics only from the configured scrapers. Without it any pod in
 // the cluster could call Delete on a provider that serves plaintext gRPC (the seed's default).
-import { METRICS_PORT } from './constants';
+import { METRICS_PORT } from '@virtrigaud/api';
 import type { NetworkPolicyOptions } from './security-options';
 
 /** The namespace label the API server sets on every namespace (Kubernetes ≥ 1.21). */

@@ -1,20 +1,26 @@
 // Provider controller: keeps the generated ConfigMap, Service and Deployment equal to what the
 // Provider asks for, then reports whether the provider pods are available and whether they reach
 // their hypervisor (Validate), with the capabilities the provider announces.
+import {
+  type EventRecorder,
+  type Informer,
+  isAlreadyExists,
+  type KubeClient,
+  type KubeObject,
+  KubeResources,
+  type Manifest,
+  type ObjectKey,
+  type ResourceType,
+  type ServiceLike,
+} from '@virtrigaud/kube';
+import { Resources, generatedName } from '@virtrigaud/api';
+import { SPEC_HASH_ANNOTATION } from './pod-settings';
 import type { Condition, Provider, ProviderStatus } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import { isAlreadyExists } from '../../kube/errors';
-import type { EventRecorder } from '../../kube/events';
-import type { Informer } from '../../kube/informer';
-import { Resources, type ResourceType } from '../../kube/resources';
-import type { KubeObject, Manifest, ObjectKey } from '../../kube/types';
-import type { ServiceLike } from '../../grpc/address-resolver';
 import { isProviderCallError } from '../../grpc/errors';
 import type { ProviderGateway } from '../../grpc/provider-gateway';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
 import { setCondition, type ConditionInput } from '../../runtime/conditions';
 import { capabilityNames } from './capabilities';
-import { SPEC_HASH_ANNOTATION, generatedName } from './constants';
 import type { ProviderEndpoints } from './endpoint';
 import { policyViolation } from './admission-policy';
 import { imageReferenceProblem } from './image-reference';
@@ -172,7 +178,7 @@ export class ProviderReconciler implements Reconciler {
   }
 
   private async secretExists(namespace: string, name: string): Promise<boolean> {
-    return (await this.deps.client.get(Resources.Secret, namespace, name)) !== undefined;
+    return (await this.deps.client.get(KubeResources.Secret, namespace, name)) !== undefined;
   }
 
   private async applyGeneratedObjects(
@@ -195,18 +201,18 @@ export class ProviderReconciler implements Reconciler {
     const name = generatedName(provider.metadata.name!);
     const { configMaps, services, deployments } = this.deps;
     await this.apply(
-      Resources.ConfigMap,
+      KubeResources.ConfigMap,
       rendered.configMap,
       configMaps.get(namespace, rendered.configMap.metadata.name!),
       ctx,
     );
-    await this.apply(Resources.Service, rendered.service, services.get(namespace, name), ctx);
+    await this.apply(KubeResources.Service, rendered.service, services.get(namespace, name), ctx);
     if (rendered.networkPolicy) {
       const current = this.deps.networkPolicies?.get(namespace, name);
-      await this.apply(Resources.NetworkPolicy, rendered.networkPolicy, current, ctx);
+      await this.apply(KubeResources.NetworkPolicy, rendered.networkPolicy, current, ctx);
     }
     return this.apply(
-      Resources.Deployment,
+      KubeResources.Deployment,
       rendered.deployment,
       deployments.get(namespace, name),
       ctx,
@@ -220,7 +226,7 @@ export class ProviderReconciler implements Reconciler {
       this.tls(provider) ? tlsSecretName(provider) : undefined,
     ].filter((n): n is string => !!n);
     const secrets = await Promise.all(
-      names.map((n) => this.deps.client.get(Resources.Secret, namespace, n)),
+      names.map((n) => this.deps.client.get(KubeResources.Secret, namespace, n)),
     );
     return names.map((name, i) => ({
       name,
@@ -262,7 +268,7 @@ export class ProviderReconciler implements Reconciler {
         ownerReferences: desired.metadata.ownerReferences,
       },
     };
-    if (type === Resources.Service)
+    if (type === KubeResources.Service)
       preserveClusterIP(next as ServiceObject, current as ServiceObject);
     return this.deps.client.replace(type, next as T);
   }

@@ -1,7 +1,7 @@
 // The seed's "Complete Example" Provider rendered into its Deployment, Service and ConfigMap:
 // every argument, environment variable, mount and label of the seed's tables, field by field.
+import { CHECKSUM_ANNOTATION, SPEC_HASH_ANNOTATION } from './pod-settings';
 import type { Provider } from '@virtrigaud/api';
-import { CHECKSUM_ANNOTATION, SPEC_HASH_ANNOTATION } from './constants';
 import { configChecksum, renderProvider } from './render';
 
 function seedProvider(overrides: Partial<Provider['spec']> = {}): Provider {

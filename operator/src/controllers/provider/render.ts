@@ -4,17 +4,12 @@
 // reconciler decides when to write, tests assert every field.
 import { createHash } from 'node:crypto';
 import type { Provider } from '@virtrigaud/api';
-import type { Manifest } from '../../kube/types';
+import type { Manifest } from '@virtrigaud/kube';
 import { controllerReference } from '../owner-reference';
 import { networkPolicySpec } from './network-policy';
 import type { ProviderSecurityOptions } from './security-options';
 import {
-  CHECKSUM_ANNOTATION,
-  CONFIG_DIR,
-  CONFIG_FILE,
-  CREDENTIALS_DIR,
   DEFAULT_GRPC_PORT,
-  DEFAULT_IMAGE_REPOSITORY,
   GRPC_PORT_NAME,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
@@ -23,13 +18,20 @@ import {
   MANAGED_BY,
   METRICS_PORT,
   METRICS_PORT_NAME,
-  NONROOT_UID,
   PROVIDER_APP_NAME,
-  SPEC_HASH_ANNOTATION,
-  TLS_DIR,
   configMapName,
   generatedName,
-} from './constants';
+} from '@virtrigaud/api';
+import {
+  CHECKSUM_ANNOTATION,
+  CONFIG_DIR,
+  CONFIG_FILE,
+  CREDENTIALS_DIR,
+  DEFAULT_IMAGE_REPOSITORY,
+  NONROOT_UID,
+  SPEC_HASH_ANNOTATION,
+  TLS_DIR,
+} from './pod-settings';
 
 /** Environment variables the controller owns; spec.runtime.env cannot override them. */
 export const RESERVED_ENV = [

@@ -1,21 +1,19 @@
 // Provider controller wiring: it owns the provider Deployment, Service, ConfigMap and NetworkPolicy (labelled
 // managed-by virtrigaud), so a change to any of them reconciles the Provider that owns it.
-import type { Provider } from '@virtrigaud/api';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
+import { MANAGED_SELECTOR, type Provider, Resources } from '@virtrigaud/api';
+import { type KubeObject, KubeResources } from '@virtrigaud/kube';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
-import { MANAGED_SELECTOR } from './constants';
 import { ProviderReconciler } from './reconciler';
 
 export function setup(manager: Manager): Controller {
   const providers = manager.informer<Provider & KubeObject>(Resources.Provider);
-  const deployments = manager.informer<KubeObject>(Resources.Deployment, MANAGED_SELECTOR);
+  const deployments = manager.informer<KubeObject>(KubeResources.Deployment, MANAGED_SELECTOR);
   const services = manager.managedServices;
-  const configMaps = manager.informer<KubeObject>(Resources.ConfigMap, MANAGED_SELECTOR);
+  const configMaps = manager.informer<KubeObject>(KubeResources.ConfigMap, MANAGED_SELECTOR);
   const security = manager.options.providerSecurity;
   const networkPolicies = security.networkPolicy
-    ? manager.informer<KubeObject>(Resources.NetworkPolicy, MANAGED_SELECTOR)
+    ? manager.informer<KubeObject>(KubeResources.NetworkPolicy, MANAGED_SELECTOR)
     : undefined;
   const ownerProvider = (obj: KubeObject) =>
     (obj.metadata.ownerReferences ?? [])

@@ -6,17 +6,21 @@
 // otherwise → write what Describe reports. This file performs the steps and deletion.
 // The task in flight is stored in status.lastTaskRef before the reconcile ends, so a restarted
 // manager resumes polling it instead of starting the operation again.
+import type {
+  EventRecorder,
+  Informer,
+  KubeClient,
+  KubeObject,
+  ObjectKey,
+  WriteExpectations,
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import {
   REBOOT_REQUESTED_ANNOTATION,
   type VirtualMachine,
   type VirtualMachineStatus,
 } from '@virtrigaud/api';
 import { PowerOp, type DescribeResponse } from '@virtrigaud/proto';
-import type { KubeClient } from '../../kube/client';
-import type { EventRecorder } from '../../kube/events';
-import type { Informer } from '../../kube/informer';
-import { Resources } from '../../kube/resources';
-import type { KubeObject, ObjectKey } from '../../kube/types';
 import { CircuitOpenError } from '../../grpc/circuit-breaker';
 import { isProviderCallError, type ProviderCallError } from '../../grpc/errors';
 import type { ProviderCall, ProviderGateway } from '../../grpc/provider-gateway';
@@ -27,7 +31,6 @@ import {
   type Reconciler,
 } from '../../runtime/controller';
 import { isConditionTrue, setCondition } from '../../runtime/conditions';
-import type { WriteExpectations } from '../../runtime/expectations';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../object-writes';
 import { report, type ReadyCondition } from '../report';
 import { CAPABILITY } from '../provider/capabilities';

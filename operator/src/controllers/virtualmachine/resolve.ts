@@ -1,6 +1,7 @@
 // Everything a VirtualMachine refers to, resolved from the caches (and cloud-init Secrets read on
 // demand). A missing or unusable reference yields the condition reason and a message that names
 // the field to fix.
+import { type Informer, type KubeClient, type KubeObject, KubeResources } from '@virtrigaud/kube';
 import type {
   Provider,
   VirtualMachine,
@@ -9,10 +10,6 @@ import type {
   VMNetworkAttachment,
   VMNetworkAttachmentSpec,
 } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import type { Informer } from '../../kube/informer';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
 
 export interface ResolvedNetwork {
   name: string;
@@ -151,7 +148,7 @@ async function cloudInit(
   if (!source.secretRef) return undefined;
   const { name } = source.secretRef;
   const key = source.secretRef.key ?? defaultKey;
-  const secret = await client.get<SecretObject>(Resources.Secret, namespace, name);
+  const secret = await client.get<SecretObject>(KubeResources.Secret, namespace, name);
   if (!secret) {
     return {
       ...missing(`${field}.secretRef.name`, 'Secret', name, namespace, 'CloudInitSecretNotFound'),

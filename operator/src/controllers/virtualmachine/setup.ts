@@ -1,12 +1,16 @@
 // VirtualMachine controller wiring: a VM is reconciled when it changes (except for the echoes of
 // its own settling writes), when its Provider's readiness, spec, capabilities or address change,
 // and when the spec of a VMClass, VMImage or VMNetworkAttachment it references changes.
-import type { Provider, VMClass, VMImage, VMNetworkAttachment } from '@virtrigaud/api';
-import { Resources } from '../../kube/resources';
-import { keyOf, type KubeObject } from '../../kube/types';
+import {
+  type Provider,
+  Resources,
+  type VMClass,
+  type VMImage,
+  type VMNetworkAttachment,
+} from '@virtrigaud/api';
+import { keyOf, type KubeObject, WriteExpectations } from '@virtrigaud/kube';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
-import { WriteExpectations } from '../../runtime/expectations';
 import { VirtualMachineReconciler, type VM } from './reconciler';
 
 type Cached<T> = T & KubeObject;

@@ -3,14 +3,17 @@
 // from its image), then calls Clone with that object's uid as the owner of the new VM. When the
 // clone task is done it clears the mark; the VM controller's Create — idempotent by owner uid —
 // then finds the cloned VM instead of making another one.
+import {
+  type EventRecorder,
+  type Informer,
+  isAlreadyExists,
+  type KubeClient,
+  type KubeObject,
+  type ObjectKey,
+  type WriteExpectations,
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { VirtualMachine, VMClass, VMClone, VMSnapshot } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import { isAlreadyExists } from '../../kube/errors';
-import type { EventRecorder } from '../../kube/events';
-import type { Informer } from '../../kube/informer';
-import type { WriteExpectations } from '../../runtime/expectations';
-import { Resources } from '../../kube/resources';
-import type { KubeObject, ObjectKey } from '../../kube/types';
 import {
   TerminalError,
   type ReconcileContext,

@@ -1,7 +1,6 @@
 // VMClone controller wiring: a clone is reconciled when it changes and when its source VM changes.
-import type { VMClass, VMClone, VMSnapshot } from '@virtrigaud/api';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
+import { Resources, type VMClass, type VMClone, type VMSnapshot } from '@virtrigaud/api';
+import type { KubeObject } from '@virtrigaud/kube';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
 import { ownWriteExpectations } from '../own-write-expectations';

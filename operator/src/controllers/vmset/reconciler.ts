@@ -4,14 +4,17 @@
 // members per spec.updateStrategy: RollingUpdate patches one member at a time and waits until it
 // is Running again, Recreate deletes outdated members (they come back from the new template),
 // OnDelete leaves them until the user deletes them.
+import {
+  type EventRecorder,
+  type Informer,
+  isAlreadyExists,
+  type KubeClient,
+  type KubeObject,
+  type ObjectKey,
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import { createHash } from 'node:crypto';
 import type { VMSet, VirtualMachine } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import { isAlreadyExists } from '../../kube/errors';
-import type { EventRecorder } from '../../kube/events';
-import type { Informer } from '../../kube/informer';
-import { Resources } from '../../kube/resources';
-import type { KubeObject, ObjectKey } from '../../kube/types';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../runtime/controller';
 import { controllerReference } from '../owner-reference';
 import { report } from '../report';

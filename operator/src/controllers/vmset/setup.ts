@@ -1,8 +1,7 @@
 // VMSet controller wiring: a set is reconciled when it changes and when one of the VMs it
 // controls changes (found through the VM index SET_INDEX).
-import type { VMSet } from '@virtrigaud/api';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
+import { Resources, type VMSet } from '@virtrigaud/api';
+import type { KubeObject } from '@virtrigaud/kube';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
 import type { VM } from '../virtualmachine/reconciler';

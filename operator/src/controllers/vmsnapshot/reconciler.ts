@@ -1,12 +1,15 @@
 // VMSnapshot controller: takes the snapshot (SnapshotCreate), reverts the VM to it when the
 // revert annotation changes, and deletes it on the hypervisor before the object goes away.
+import type {
+  EventRecorder,
+  Informer,
+  KubeClient,
+  KubeObject,
+  ObjectKey,
+  WriteExpectations,
+} from '@virtrigaud/kube';
+import { Resources } from '@virtrigaud/api';
 import type { VMSnapshot, VMSnapshotSpec } from '@virtrigaud/api';
-import type { KubeClient } from '../../kube/client';
-import type { EventRecorder } from '../../kube/events';
-import type { Informer } from '../../kube/informer';
-import type { WriteExpectations } from '../../runtime/expectations';
-import { Resources } from '../../kube/resources';
-import type { KubeObject, ObjectKey } from '../../kube/types';
 import type { ProviderCall } from '../../grpc/provider-gateway';
 import {
   TerminalError,

@@ -1,8 +1,7 @@
 // VMSnapshot controller wiring: a snapshot is reconciled when it changes and when the VM it names
 // changes (a VM that gets its hypervisor id unblocks a waiting snapshot).
-import type { VMSnapshot } from '@virtrigaud/api';
-import { Resources } from '../../kube/resources';
-import type { KubeObject } from '../../kube/types';
+import { Resources, type VMSnapshot } from '@virtrigaud/api';
+import type { KubeObject } from '@virtrigaud/kube';
 import type { Manager } from '../../manager';
 import type { Controller } from '../../runtime/controller';
 import { ownWriteExpectations } from '../own-write-expectations';

@@ -1,64 +1,57 @@
-// A deduplicating work queue for controllers: keys are processed after the current store write
-// has been reported to everyone (never re-entrantly), failures are retried with backoff.
+// The devcluster controllers' queue: the controllers' shared work queue (@virtrigaud/kube, the one
+// the manager uses) drained by one synchronous worker. A key added during a store write is
+// processed once that write has been reported to every subscriber (the worker resumes on a later
+// microtask, never re-entrantly); a failing key is retried with exponential backoff and given up,
+// with a process warning, after MAX_RETRIES.
+import { ItemExponentialRateLimiter } from '@virtrigaud/kube/rate-limiter';
+import { WorkQueue as SharedWorkQueue } from '@virtrigaud/kube/workqueue';
+
+const MAX_RETRIES = 8;
+
 export class WorkQueue {
-  private readonly pending = new Set<string>();
-  private readonly retries = new Map<string, number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private scheduled = false;
+  private readonly queue = new SharedWorkQueue(
+    new ItemExponentialRateLimiter({ baseDelayMs: 20, maxDelayMs: 20 * 2 ** (MAX_RETRIES - 1) }),
+  );
   private closed = false;
 
   constructor(
     private readonly name: string,
     private readonly work: (key: string) => void,
-  ) {}
+  ) {
+    void this.run();
+  }
 
   add(key: string): void {
-    if (this.closed) return;
-    this.pending.add(key);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    this.queue.add(key);
   }
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.pending.clear();
+    this.queue.shutDown();
   }
 
-  private drain(): void {
-    this.scheduled = false;
-    const keys = [...this.pending];
-    this.pending.clear();
-    for (const key of keys) {
+  private async run(): Promise<void> {
+    for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
       if (this.closed) return;
       try {
         this.work(key);
-        this.retries.delete(key);
+        this.queue.forget(key);
       } catch (error) {
         this.retryLater(key, error);
+      } finally {
+        this.queue.done(key);
       }
     }
   }
 
   private retryLater(key: string, error: unknown): void {
-    const attempt = (this.retries.get(key) ?? 0) + 1;
-    this.retries.set(key, attempt);
-    if (attempt > 8) {
+    if (this.queue.retries(key) >= MAX_RETRIES) {
       process.emitWarning(
         `devcluster ${this.name}: giving up on ${key}: ${(error as Error)?.message ?? String(error)}`,
       );
-      this.retries.delete(key);
+      this.queue.forget(key);
       return;
     }
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        this.add(key);
-      },
-      10 * 2 ** attempt,
-    );
-    this.timers.add(timer);
+    this.queue.addRateLimited(key);
   }
 }

@@ -11,7 +11,7 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { describeDevclusterOnly, eventually } from '@virtrigaud/testing';
-import { ADDRESSES_ANNOTATION } from './service-proxy';
+import { DEVCLUSTER_ADDRESSES_ANNOTATION } from '@virtrigaud/kube';
 import {
   clusterUnderTest,
   externalKubeconfig,
@@ -122,7 +122,7 @@ describeDevclusterOnly('dev kubelet', noDevKubelet, () => {
   const serviceAddress = () =>
     eventually('the pod addresses on Service web', async () => {
       const service = await core.readNamespacedService({ name: 'web', namespace });
-      const annotation = service.metadata?.annotations?.[ADDRESSES_ANNOTATION];
+      const annotation = service.metadata?.annotations?.[DEVCLUSTER_ADDRESSES_ANNOTATION];
       return annotation ? (JSON.parse(annotation) as Record<string, string>) : undefined;
     });
 

@@ -12,12 +12,11 @@ import {
   type V1Pod,
   type V1Service,
 } from '@kubernetes/client-node';
+import { DEVCLUSTER_ADDRESSES_ANNOTATION } from '@virtrigaud/kube';
 import { isPodReady } from '../controllers/replicaset-controller';
 import { WorkQueue } from '../controllers/work-queue';
 import { matchesLabelSelector } from '../store/selectors';
 import { watched, type Watched } from './watched';
-
-export const ADDRESSES_ANNOTATION = 'devcluster.virtrigaud.io/addresses';
 
 /** Where a pod serves a Service targetPort (number or port name), if it runs here. */
 export type EndpointResolver = (
@@ -102,14 +101,14 @@ export class ServiceProxies {
     const latest = this.services.get(name, namespace);
     if (
       latest?.metadata?.uid !== uid ||
-      latest.metadata.annotations?.[ADDRESSES_ANNOTATION] === published
+      latest.metadata.annotations?.[DEVCLUSTER_ADDRESSES_ANNOTATION] === published
     )
       return;
     await this.core.patchNamespacedService(
       {
         name,
         namespace,
-        body: { metadata: { uid, annotations: { [ADDRESSES_ANNOTATION]: published } } },
+        body: { metadata: { uid, annotations: { [DEVCLUSTER_ADDRESSES_ANNOTATION]: published } } },
       },
       mergePatch,
     );

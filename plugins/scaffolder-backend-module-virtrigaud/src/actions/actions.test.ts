@@ -7,8 +7,13 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { REBOOT_REQUESTED_ANNOTATION, type Provider, type VirtualMachine } from '@virtrigaud/api';
-import { Resources } from '@virtrigaud/operator';
+import {
+  REBOOT_REQUESTED_ANNOTATION,
+  Resources,
+  type Provider,
+  type VirtualMachine,
+} from '@virtrigaud/api';
+import { KubeResources } from '@virtrigaud/kube';
 import { Inventory, readClusterDefinitions } from '@virtrigaud/plugin-virtrigaud-backend';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -186,7 +191,7 @@ describe('virtrigaud:provider:create', () => {
     const provider = await cluster.client.get<Provider>(Resources.Provider, ns, 'vc');
     expect(provider!.spec.credentialSecretRef).toEqual({ name: 'vc-credentials' });
     const secret = await cluster.client.get<{ data: Record<string, string> } & Provider>(
-      Resources.Secret,
+      KubeResources.Secret,
       ns,
       'vc-credentials',
     );
@@ -221,7 +226,7 @@ describe('virtrigaud:provider:create', () => {
     const provider = await cluster.client.get<Provider>(Resources.Provider, ns, 'pinned');
     expect(provider!.spec.endpointTLS).toMatchObject({ caSecretKey: 'ca.crt', fingerprint });
     const secret = await cluster.client.get<{ data: Record<string, string> } & Provider>(
-      Resources.Secret,
+      KubeResources.Secret,
       ns,
       'pinned-credentials',
     );
@@ -237,7 +242,7 @@ describe('virtrigaud:provider:create', () => {
       knownHosts: 'kvm.example ssh-ed25519 AAAAC3Nza',
     });
     const kvm = await cluster.client.get<{ data: Record<string, string> } & Provider>(
-      Resources.Secret,
+      KubeResources.Secret,
       ns,
       'kvm-credentials',
     );
@@ -260,7 +265,7 @@ describe('virtrigaud:provider:create', () => {
       { isDryRun: true },
     );
     await expect(bad).rejects.toThrow(/spec\.endpoint.*http\(s\) URL/);
-    expect(await cluster.client.get(Resources.Secret, ns, 'bad-credentials')).toBeUndefined();
+    expect(await cluster.client.get(KubeResources.Secret, ns, 'bad-credentials')).toBeUndefined();
   });
 });
 

@@ -2,7 +2,8 @@
 // results from the informer cache, 400s naming the field, 403s from the permission framework,
 // conditional (owner-scoped) reads, writes that reach the cluster, metrics scraped from a real
 // provider runtime, and the live event stream.
-import { Resources, type KubeObject } from '@virtrigaud/operator';
+import { Resources } from '@virtrigaud/api';
+import { KubeResources, type KubeObject } from '@virtrigaud/kube';
 import { mockBackendFactory } from '@virtrigaud/provider-mock';
 import {
   createProviderClient,
@@ -67,7 +68,7 @@ beforeAll(async () => {
     endpoint: 'mock://lab',
     logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
   });
-  await cluster.client.create(Resources.Service, {
+  await cluster.client.create(KubeResources.Service, {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
@@ -158,11 +159,11 @@ describe('reads from the cache', () => {
         lastTimestamp: at,
       }) as unknown as KubeObject;
     await cluster.client.create(
-      Resources.Event,
+      KubeResources.Event,
       event('web-1.a', 'Created', '2026-01-01T00:00:00Z'),
     );
     await cluster.client.create(
-      Resources.Event,
+      KubeResources.Event,
       event('web-1.b', 'PoweredOn', '2026-01-01T00:01:00Z'),
     );
     const { items } = await alice.getVmEvents(ref('web-1'));

@@ -4,7 +4,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { ProviderType, VirtualMachine } from '@virtrigaud/api';
-import { Resources, type KubeObject } from '@virtrigaud/operator';
+import { Resources } from '@virtrigaud/api';
+import { KubeResources, type KubeObject } from '@virtrigaud/kube';
 import {
   virtrigaudProviderReadPermission,
   virtrigaudVmCreatePermission,
@@ -110,7 +111,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/vms/:cluster/:namespace/:name/events', async (req, res) => {
     const vm = await vmOfPath(req, 'getVmEvents');
     const cache = inventory.cluster(vm.cluster)!;
-    const list = await cache.client.list<KubeEvent>(Resources.Event, vm.namespace, {
+    const list = await cache.client.list<KubeEvent>(KubeResources.Event, vm.namespace, {
       fieldSelector: `involvedObject.kind=VirtualMachine,involvedObject.name=${vm.name}`,
     });
     const items: ObjectEvent[] = list.items

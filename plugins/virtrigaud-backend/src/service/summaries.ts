@@ -1,5 +1,8 @@
 // CRD objects → the API's summary shapes (plugins/virtrigaud-common/src/types.ts).
 import {
+  LABEL_INSTANCE,
+  LABEL_NAME,
+  PROVIDER_APP_NAME,
   REBOOT_REQUESTED_ANNOTATION,
   type ObjectMeta,
   type Provider,
@@ -9,7 +12,6 @@ import {
   type VMImage,
   type VMNetworkAttachment,
 } from '@virtrigaud/api';
-import { LABEL_INSTANCE, LABEL_NAME, PROVIDER_APP_NAME } from '@virtrigaud/operator';
 import type {
   ObjectRef,
   ProviderMetrics,

@@ -1,26 +1,10 @@
 // Test support shared by the VirtRigaud Backstage packages: a devcluster with the VirtRigaud CRDs
 // installed and fixtures of the kinds. With KUBECONFIG_E2E the same tests run against a real
 // cluster that has the CRDs installed.
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, Resources, type KubeObject } from '@virtrigaud/operator';
-
-const CRDS = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
-const NAMESPACES = {
-  group: '',
-  version: 'v1',
-  plural: 'namespaces',
-  kind: 'Namespace',
-  namespaced: false,
-};
+import { customResourceDefinition, KINDS, Resources } from '@virtrigaud/api';
+import { KubeClient, KubeResources, type KubeObject } from '@virtrigaud/kube';
 
 export interface TestCluster {
   kubeconfigPath: string;
@@ -29,14 +13,6 @@ export interface TestCluster {
   /** A fresh namespace for one test file. */
   newNamespace(prefix: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-function crdDir(): string {
-  return path.join(
-    path.dirname(require.resolve('@virtrigaud/operator/package.json')),
-    'config',
-    'crd',
-  );
 }
 
 export interface TestClusterOptions {
@@ -58,12 +34,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   kubeConfig.loadFromFile(kubeconfigPath);
   const client = new KubeClient(kubeConfig, undefined, 'virtrigaud-tests');
   if (devcluster) {
-    for (const file of fs.readdirSync(crdDir()).filter((f) => f.endsWith('.yaml'))) {
-      const { parse } = await import('yaml');
-      await client.create(
-        CRDS,
-        parse(fs.readFileSync(path.join(crdDir(), file), 'utf8')) as KubeObject,
-      );
+    for (const kind of KINDS) {
+      await client.create(KubeResources.CustomResourceDefinition, customResourceDefinition(kind));
     }
   }
   const created: string[] = [];
@@ -73,13 +45,13 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     kubeConfig,
     async newNamespace(prefix) {
       const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-      await client.create(NAMESPACES, { metadata: { name } });
+      await client.create(KubeResources.Namespace, { metadata: { name } });
       created.push(name);
       return name;
     },
     async stop() {
       if (devcluster) return devcluster.stop();
-      for (const name of created) await client.delete(NAMESPACES, '', name);
+      for (const name of created) await client.delete(KubeResources.Namespace, '', name);
     },
   };
 }

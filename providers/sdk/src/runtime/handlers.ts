@@ -34,7 +34,7 @@ import {
   TagsSchema,
 } from '../validation/schemas';
 import type { CallRunner } from './call-runner';
-import type { TokenBucket } from './token-bucket';
+import type { TokenBucket } from '@virtrigaud/kube/token-bucket';
 import type { Scrub } from '../observability/secret-scrubber';
 
 export interface HandlerDeps {

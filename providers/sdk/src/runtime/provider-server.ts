@@ -21,7 +21,7 @@ import { clientAuthorization } from './client-authorization';
 import { createHandlers } from './handlers';
 import { HealthMonitor } from './health-monitor';
 import { grpcBindTargets, parseListenAddress } from './listen-address';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '@virtrigaud/kube/token-bucket';
 
 /**
  * grpc-js options of the provider's server. Channelz (grpc-js's per-call and per-socket

@@ -1,6 +1,6 @@
 // One cluster's informer cache: VirtualMachines, Providers, VMClasses, VMImages,
 // VMNetworkAttachments and the provider Deployments and Services, each kept current by list+watch
-// (relist on 410 Gone) through the operator's Informer. Requests are answered from here, never by
+// (relist on 410 Gone) through @virtrigaud/kube's Informer. Requests are answered from here, never by
 // a Kubernetes API call.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -11,23 +11,19 @@ import type {
   VMImage,
   VMNetworkAttachment,
 } from '@virtrigaud/api';
+import { LABEL_NAME, PROVIDER_APP_NAME, Resources } from '@virtrigaud/api';
 import {
   Informer,
   KubeClient,
-  LABEL_NAME,
-  PROVIDER_APP_NAME,
-  Resources,
+  KubeResources,
   type KubeObject,
-} from '@virtrigaud/operator';
+  type ServiceLike,
+} from '@virtrigaud/kube';
 import { informerLogger } from './logger-adapter';
 
 export interface DeploymentLike extends KubeObject {
   spec?: { replicas?: number };
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
-}
-
-export interface ServiceLike extends KubeObject {
-  spec?: { ports?: { name?: string; port: number }[] };
 }
 
 /** Index of VMs by the Provider they reference: `<namespace>/<provider name>`. */
@@ -61,8 +57,8 @@ export class ClusterCache {
     this.classes = informer(Resources.VMClass);
     this.images = informer(Resources.VMImage);
     this.networks = informer(Resources.VMNetworkAttachment);
-    this.deployments = informer(Resources.Deployment, PROVIDER_WORKLOADS);
-    this.services = informer(Resources.Service, PROVIDER_WORKLOADS);
+    this.deployments = informer(KubeResources.Deployment, PROVIDER_WORKLOADS);
+    this.services = informer(KubeResources.Service, PROVIDER_WORKLOADS);
     this.vms.addIndex(VMS_BY_PROVIDER, (vm) => [
       `${vm.metadata.namespace}/${vm.spec.providerRef.name}`,
     ]);

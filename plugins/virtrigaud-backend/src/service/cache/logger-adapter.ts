@@ -2,7 +2,7 @@
 // LoggerService takes `(message, fields)`. This adapter bridges the two for the methods the
 // Informer uses, so the informer code is shared with the operator instead of copied.
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Informer } from '@virtrigaud/operator';
+import type { Informer } from '@virtrigaud/kube';
 
 type InformerLogger = ConstructorParameters<typeof Informer>[2]['log'];
 

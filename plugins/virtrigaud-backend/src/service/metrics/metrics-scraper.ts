@@ -4,7 +4,7 @@
 // API requests only read what is stored.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ProviderMetrics, ProviderMetricsSample } from '@virtrigaud/plugin-virtrigaud-common';
-import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/operator';
+import { METRICS_PORT_NAME, generatedName } from '@virtrigaud/api';
 import type { ClusterCache } from '../cache/cluster-cache';
 import { ProviderMetricsSource } from './metrics-source';
 import { RingBuffer } from './ring-buffer';

@@ -1,12 +1,12 @@
 // The one seam that turns a provider's Service into the address the backend scrapes: the
 // devcluster's published loopback address when present (local runs), the cluster DNS name
-// otherwise (Backstage running in the cluster). Same resolvers as the operator uses for gRPC.
+// otherwise (Backstage running in the cluster). The same resolvers the operator uses for gRPC (@virtrigaud/kube).
 import {
   ClusterDnsResolver,
   DevclusterAnnotationResolver,
   type ServiceAddressResolver,
-} from '@virtrigaud/operator';
-import type { ServiceLike } from '../cache/cluster-cache';
+  type ServiceLike,
+} from '@virtrigaud/kube';
 
 const resolvers: ServiceAddressResolver[] = [
   new DevclusterAnnotationResolver(),

@@ -1,6 +1,6 @@
-// The API resources the manager reads and writes, as group/version/plural. One table so that the
-// REST paths, the informers and the RBAC manifests agree.
-import { GROUP, VERSION } from '@virtrigaud/api';
+// Kubernetes API resources as group/version/plural, the REST path of each, and the built-in ones
+// VirtRigaud reads and writes (its own kinds: `Resources` of @virtrigaud/api). One table so that
+// the REST paths, the informers and the RBAC manifests agree.
 
 export interface ResourceType {
   group: string;
@@ -10,19 +10,21 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
-function crd(kind: string, plural: string): ResourceType {
-  return { group: GROUP, version: VERSION, plural, kind, namespaced: true };
-}
-
-export const Resources = {
-  Provider: crd('Provider', 'providers'),
-  VirtualMachine: crd('VirtualMachine', 'virtualmachines'),
-  VMClass: crd('VMClass', 'vmclasses'),
-  VMImage: crd('VMImage', 'vmimages'),
-  VMNetworkAttachment: crd('VMNetworkAttachment', 'vmnetworkattachments'),
-  VMSnapshot: crd('VMSnapshot', 'vmsnapshots'),
-  VMClone: crd('VMClone', 'vmclones'),
-  VMSet: crd('VMSet', 'vmsets'),
+export const KubeResources = {
+  Namespace: {
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    kind: 'Namespace',
+    namespaced: false,
+  },
+  CustomResourceDefinition: {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    plural: 'customresourcedefinitions',
+    kind: 'CustomResourceDefinition',
+    namespaced: false,
+  },
   Deployment: {
     group: 'apps',
     version: 'v1',

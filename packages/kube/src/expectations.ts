@@ -10,7 +10,7 @@
 // The write's response and its watch event race: a real API server often delivers the event
 // first, and later events (anyone's) may follow before the response. So a cached copy at or past
 // the expected version satisfies the expectation, not only that exact version.
-import { keyOf, type KubeObject } from '../kube/types';
+import { keyOf, type KubeObject } from './types';
 
 const DECIMAL = /^[0-9]+$/;
 

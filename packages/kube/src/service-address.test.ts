@@ -1,8 +1,4 @@
-import {
-  EndpointSliceResolver,
-  type EndpointSliceLike,
-  type ServiceLike,
-} from './address-resolver';
+import { EndpointSliceResolver, type EndpointSliceLike, type ServiceLike } from './service-address';
 
 const service: ServiceLike = {
   metadata: { namespace: 'lab', name: 'virtrigaud-provider-vc' },

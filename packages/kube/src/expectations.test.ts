@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube/types';
+import type { KubeObject } from './types';
 import { isAtOrAfter, WriteExpectations } from './expectations';
 
 const vm = (resourceVersion: string): KubeObject => ({

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { KubeClient } from './client';
-import { Resources } from './resources';
+import { KubeResources } from './resources';
 import type { KubeObject } from './types';
 
 export type EventType = 'Normal' | 'Warning';
@@ -57,7 +57,7 @@ export class KubeEventRecorder implements EventRecorder {
       reportingComponent: this.component,
       reportingInstance: this.instance,
     };
-    this.client.create(Resources.Event, event).catch((err: unknown) => {
+    this.client.create(KubeResources.Event, event).catch((err: unknown) => {
       this.log.debug({ err: String(err), reason }, 'could not record event');
     });
   }

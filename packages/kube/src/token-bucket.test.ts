@@ -35,4 +35,24 @@ describe('TokenBucket', () => {
     bucket.close(new Error('closed'));
     await expect(waiting).rejects.toThrow('closed');
   });
+
+  it('reserve() takes a token at once and tells how long it is in debt', () => {
+    const bucket = new TokenBucket(10, 2);
+    expect([bucket.reserve(), bucket.reserve()]).toEqual([0, 0]);
+    const third = bucket.reserve();
+    expect(third).toBeGreaterThan(90);
+    expect(third).toBeLessThanOrEqual(100);
+    expect(bucket.reserve()).toBeGreaterThan(190);
+  });
+
+  it('gives the token of a caller who stopped waiting back', async () => {
+    const bucket = new TokenBucket(0.001, 1);
+    expect(bucket.tryTake()).toBe(true);
+    const controller = new AbortController();
+    const waiting = bucket.take(controller.signal);
+    controller.abort(new Error('deadline'));
+    await expect(waiting).rejects.toThrow('deadline');
+    // The aborted caller's reservation is undone: the next one waits one token, not two.
+    expect(bucket.reserve()).toBeLessThanOrEqual(1_000_000);
+  });
 });

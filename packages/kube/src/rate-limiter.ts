@@ -1,6 +1,8 @@
 // How long a failing item waits before its next attempt: the larger of a per-item exponential
 // backoff and an overall token bucket, as client-go's DefaultControllerRateLimiter does. The
 // per-item part stops one broken object from hot-looping; the bucket caps retries in total.
+import { TokenBucket } from './token-bucket';
+
 export interface RateLimiter {
   /** Delay before the next attempt of this item (counts the attempt). */
   when(item: string): number;
@@ -33,24 +35,16 @@ export class ItemExponentialRateLimiter implements RateLimiter {
   }
 }
 
-/** Token bucket: `qps` tokens per second, at most `burst` saved up. */
+/** An overall limit on retries: a token bucket of `qps` tokens per second, `burst` saved up. */
 export class BucketRateLimiter implements RateLimiter {
-  private tokens: number;
-  private last = Date.now();
+  private readonly bucket: TokenBucket;
 
-  constructor(
-    private readonly qps: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
+  constructor(qps: number, burst: number) {
+    this.bucket = new TokenBucket(qps, burst);
   }
 
   when(): number {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
-    this.last = now;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.qps) * 1000);
+    return this.bucket.reserve();
   }
 
   forget(): void {}

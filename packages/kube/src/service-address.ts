@@ -3,7 +3,7 @@
 // EndpointSlices; on the devcluster (no cluster DNS) the loopback proxy the dev kubelet publishes
 // in an annotation, or again the EndpointSlices (they carry each pod's own loopback port).
 // Controllers never know which one is in use.
-import type { KubeObject } from '../kube/types';
+import type { KubeObject } from './types';
 
 export interface ServiceLike extends KubeObject {
   spec?: { ports?: { name?: string; port: number }[]; clusterIP?: string; clusterIPs?: string[] };

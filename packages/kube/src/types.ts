@@ -1,5 +1,26 @@
 // The minimal shape of any Kubernetes object the generic client and informers handle.
-import type { ObjectMeta } from '@virtrigaud/api';
+
+/** The subset of Kubernetes ObjectMeta our code reads and writes. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string | Date;
+  deletionTimestamp?: string | Date;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
+}
 
 export interface KubeObject {
   apiVersion?: string;

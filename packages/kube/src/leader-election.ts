@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from './client';
 import { isConflict, isAlreadyExists } from './errors';
-import { Resources } from './resources';
+import { KubeResources } from './resources';
 import type { KubeObject } from './types';
 
 export interface LeaderElectionOptions {
@@ -95,7 +95,7 @@ export class LeaderElector {
       leaseDurationSeconds: 1,
       renewTime: microTime(new Date()),
     };
-    await this.client.replace(Resources.Lease, { ...lease, spec }).catch(() => undefined);
+    await this.client.replace(KubeResources.Lease, { ...lease, spec }).catch(() => undefined);
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
@@ -116,7 +116,7 @@ export class LeaderElector {
           leaseTransitions: 0,
         },
       };
-      return this.write(() => this.client.create(Resources.Lease, fresh));
+      return this.write(() => this.client.create(KubeResources.Lease, fresh));
     }
     const spec = lease.spec ?? {};
     const record = `${spec.holderIdentity}|${spec.renewTime}`;
@@ -134,11 +134,11 @@ export class LeaderElector {
       acquireTime: heldByOther || !spec.holderIdentity ? microTime(now) : spec.acquireTime,
       leaseTransitions: (spec.leaseTransitions ?? 0) + (spec.holderIdentity === identity ? 0 : 1),
     };
-    return this.write(() => this.client.replace(Resources.Lease, { ...lease, spec: next }));
+    return this.write(() => this.client.replace(KubeResources.Lease, { ...lease, spec: next }));
   }
 
   private read(): Promise<Lease | undefined> {
-    return this.client.get<Lease>(Resources.Lease, this.options.namespace, this.options.name);
+    return this.client.get<Lease>(KubeResources.Lease, this.options.namespace, this.options.name);
   }
 
   private async write(op: () => Promise<Lease>): Promise<boolean> {
