@@ -171,10 +171,26 @@ export class VirtrigaudClient implements VirtrigaudApi {
   private async api(): Promise<Client<paths>> {
     return createClient<paths>({
       baseUrl: await this.discoveryApi.getBaseUrl(VIRTRIGAUD_PLUGIN_ID),
-      fetch: (request) => this.fetchApi.fetch(request),
+      fetch: async (request) => this.fetchApi.fetch(request.url, await requestInit(request)),
       querySerializer: serializeQuery,
     });
   }
+}
+
+/**
+ * openapi-fetch hands over a Request. Backstage's FetchApi middlewares each inspect
+ * `new Request(input, init)`, which takes a Request input's body, and then pass the original input
+ * on, whose body is gone by then ("already been used"): so the call goes on as URL + init, with
+ * the body as text.
+ */
+async function requestInit(request: Request): Promise<RequestInit> {
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  return {
+    method: request.method,
+    headers: request.headers,
+    body: hasBody ? await request.text() : undefined,
+    signal: request.signal,
+  };
 }
 
 /** Leaves out unset and empty parameters, so an empty filter means "no filter". */
