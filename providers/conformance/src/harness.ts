@@ -11,7 +11,8 @@ const DEFAULT_CALL_DEADLINE_MS = 60_000;
 
 export class Harness {
   private started?: { target: ConformanceTarget; client: TypedProviderClient };
-  private readonly created = new Set<string>();
+  /** VMs this run made, with the owner each was created for (Delete needs it). */
+  private readonly created = new Map<string, ObjectIdentity>();
   /** Distinguishes this run's VMs from any other run's on a shared hypervisor. */
   readonly runId = randomBytes(3).toString('hex');
 
@@ -48,7 +49,7 @@ export class Harness {
   async stop(): Promise<void> {
     if (!this.started) return;
     try {
-      for (const id of this.created) await this.deleteAndWait(id);
+      for (const [id, owner] of this.created) await this.deleteAndWait(id, owner);
     } finally {
       this.started.client.close();
       await this.started.target.stop();
@@ -64,8 +65,8 @@ export class Harness {
     return { uid: randomUUID(), namespace: 'conformance', name };
   }
 
-  track(id: string): void {
-    this.created.add(id);
+  track(id: string, owner: ObjectIdentity): void {
+    this.created.set(id, owner);
   }
 
   untrack(id: string): void {
@@ -105,12 +106,12 @@ export class Harness {
 
   async createAndWait(name: string, owner: ObjectIdentity): Promise<string> {
     const created = await this.client.create(this.createFields(name, owner));
-    this.track(created.id);
+    this.track(created.id, owner);
     await this.waitForTask(created.task);
     return created.id;
   }
 
-  async deleteAndWait(id: string, owner?: ObjectIdentity): Promise<void> {
+  async deleteAndWait(id: string, owner: ObjectIdentity): Promise<void> {
     const deleted = await this.client.delete({ id, owner });
     await this.waitForTask(deleted.task);
     this.untrack(id);

@@ -54,7 +54,7 @@ export function snapshotAndCloneChecks(h: Harness): void {
           return;
         }
         const clone = await h.client.clone(request);
-        h.track(clone.targetVmId);
+        h.track(clone.targetVmId, targetVm);
         await h.waitForTask(clone.task);
         expect(clone.targetVmId).not.toBe(id);
         const again = await h.client.clone(request);
