@@ -235,28 +235,31 @@ describe('deliberate differences from a real server', () => {
   // network namespace), and their Services' EndpointSlices and Endpoints carry those loopback
   // addresses. A real server refuses loopback addresses there; the devcluster accepts them.
   it('accepts loopback addresses in EndpointSlices and Endpoints (a real server refuses them)', async () => {
-    const slice = cluster.kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
-      namespace,
-      body: {
-        metadata: { name: 'loopback' },
-        addressType: 'IPv4',
-        endpoints: [{ addresses: ['127.0.0.1'] }],
-        ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-      },
-    });
-    const endpoints = core.createNamespacedEndpoints({
-      namespace,
-      body: {
-        metadata: { name: 'loopback' },
-        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 80 }] }],
-      },
-    });
+    // Each call starts when awaited: a rejection nobody awaits yet fails the test as unhandled.
+    const slice = () =>
+      cluster.kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
+        namespace,
+        body: {
+          metadata: { name: 'loopback' },
+          addressType: 'IPv4',
+          endpoints: [{ addresses: ['127.0.0.1'] }],
+          ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+        },
+      });
+    const endpoints = () =>
+      core.createNamespacedEndpoints({
+        namespace,
+        body: {
+          metadata: { name: 'loopback' },
+          subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 80 }] }],
+        },
+      });
     if (cluster.isDevCluster) {
-      await slice;
-      await endpoints;
+      await slice();
+      await endpoints();
       return;
     }
-    const refused = [await failure(slice), await failure(endpoints)];
+    const refused = [await failure(slice()), await failure(endpoints())];
     expect(refused.map((r) => r.code)).toEqual([422, 422]);
     expect(refused.map((r) => r.status.message)).toEqual([
       expect.stringContaining(
