@@ -31,15 +31,19 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const entityUrl = (name: string) => `${portal!.url}/catalog/default/resource/local.default.${name}`;
+const entityUrl = (name: string, baseUrl = portal!.url) =>
+  `${baseUrl}/catalog/default/resource/local.default.${name}`;
+
+/** The test's signed-in tab on the portal. */
+const defaultTab = () => ({ page, baseUrl: portal!.url });
 
 /** Opens a VM's entity page, reloading until the catalog has the entity and the card its data. */
-async function openVmPage(name: string) {
+async function openVmPage(name: string, on: { page: Page; baseUrl: string } = defaultTab()) {
   await eventually(
     `the entity page of ${name}`,
     async () => {
-      await page.goto(entityUrl(name));
-      return page
+      await on.page.goto(entityUrl(name, on.baseUrl));
+      return on.page
         .getByTestId('vm-card-ready')
         .waitFor({ timeout: 5_000 })
         .then(
@@ -138,20 +142,7 @@ test('a user without the delete permission sees no Delete button', async () => {
   const viewerBackend = await startBackendAs(portal!, 'user:default/viewer');
   const viewer = await signIn(browser!, viewerBackend.url);
   try {
-    await eventually(
-      'the viewer to see the VM card',
-      async () => {
-        await viewer.goto(`${viewerBackend.url}/catalog/default/resource/local.default.${vmName}`);
-        return viewer
-          .getByTestId('vm-card-ready')
-          .waitFor({ timeout: 5_000 })
-          .then(
-            () => true,
-            () => false,
-          );
-      },
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
+    await openVmPage(vmName, { page: viewer, baseUrl: viewerBackend.url });
     // Power actions are allowed to the viewer, so the action row is there and complete.
     await viewer.getByRole('button', { name: 'Power on' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'Delete' }).count()).toBe(0);
